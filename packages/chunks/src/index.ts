@@ -1,0 +1,5 @@
+/**
+ * @shoal/chunks (index entry): filled in by later issues.
+ * @module
+ */
+export {};

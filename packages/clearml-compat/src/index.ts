@@ -1,0 +1,5 @@
+/**
+ * @shoal/clearml-compat (index entry): filled in by later issues.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @shoal/codecs (index entry): filled in by later issues.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @shoal/htypes (index entry): filled in by later issues.
+ * @module
+ */
+export {};

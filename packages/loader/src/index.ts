@@ -1,0 +1,5 @@
+/**
+ * @shoal/loader (index entry): filled in by later issues.
+ * @module
+ */
+export {};

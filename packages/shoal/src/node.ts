@@ -1,0 +1,5 @@
+/**
+ * shoal (node entry): filled in by later issues.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @shoal/storage (fs entry): filled in by later issues.
+ * @module
+ */
+export {};

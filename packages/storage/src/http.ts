@@ -1,0 +1,5 @@
+/**
+ * @shoal/storage (http entry): filled in by later issues.
+ * @module
+ */
+export {};

@@ -1,0 +1,17 @@
+import { RangeError as ShoalRangeError } from "@shoal/core";
+import type { ByteRange } from "./types.ts";
+
+/**
+ * Resolves a range against an object of `size` bytes into [start, end). A range that starts past the end, or a
+ * negative/non-integer one, is an error naming the key: silently returning fewer bytes would hide corrupt indexes.
+ */
+export function resolveRange(key: string, size: number, range: ByteRange): [number, number] {
+  const { offset, length } = range;
+  if (!Number.isInteger(offset) || offset < 0) throw new ShoalRangeError(key, `invalid range offset ${offset}`);
+  if (length !== undefined && (!Number.isInteger(length) || length < 0)) throw new ShoalRangeError(key, `invalid range length ${length}`);
+  const end = length === undefined ? size : offset + length;
+  if (offset > size || end > size) {
+    throw new ShoalRangeError(key, `range [${offset}, ${end}) is past the end of a ${size}-byte object`);
+  }
+  return [offset, end];
+}

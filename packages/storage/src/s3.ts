@@ -1,0 +1,5 @@
+/**
+ * @shoal/storage (s3 entry): filled in by later issues.
+ * @module
+ */
+export {};

@@ -1,0 +1,13 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {"index":"src/index.ts","fs":"src/fs.ts","s3":"src/s3.ts","http":"src/http.ts"},
+  format: ["esm"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "es2022",
+  platform: "neutral",
+  splitting: true,
+  external: [/^node:/, /^@shoal\//],
+});

@@ -1,0 +1,5 @@
+/**
+ * @shoal/vcs (index entry): filled in by later issues.
+ * @module
+ */
+export {};

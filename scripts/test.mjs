@@ -1,0 +1,112 @@
+// `npm test`: build, typecheck, then run every test file on every runtime and print one totals line.
+// Usage: node scripts/test.mjs [--no-build] [--runtimes node,bun] [--dir packages/storage] [--filter text]
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { availableRuntime } from "./runtimes.mjs";
+
+const root = resolve(new URL("..", import.meta.url).pathname);
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+const runtimeNames = option("--runtimes", process.env.SHOAL_RUNTIMES ?? "node,node24,bun,deno").split(",");
+const dirs = option("--dir") ? [resolve(process.cwd(), option("--dir"))] : ["packages", "apps", "tooling"].map((d) => join(root, d));
+const filter = option("--filter");
+const timeoutMs = Number(process.env.SHOAL_TEST_TIMEOUT_MS ?? 600_000);
+const concurrency = Number(process.env.SHOAL_TEST_JOBS ?? 2);
+
+if (!flag("--no-build")) {
+  const steps = [["npx", ["turbo", "run", "build", "--output-logs=errors-only"]], ["npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]]];
+  for (const [cmd, cmdArgs] of steps) {
+    console.log(`$ ${cmd} ${cmdArgs.join(" ")}`);
+    const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit" });
+    if (r.status !== 0) {
+      console.log(`${cmdArgs[2]} failed`);
+      console.log("0 passed, 1 failed");
+      process.exit(1);
+    }
+  }
+}
+
+function findTests(dir, out = []) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith(".test.ts") && p.includes("/test/")) out.push(p);
+  }
+  return out;
+}
+
+const files = dirs.flatMap((d) => findTests(d)).filter((f) => !filter || f.includes(filter)).sort();
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
+
+function runFile(runtimeName, file) {
+  const rt = availableRuntime(runtimeName);
+  return new Promise((done) => {
+    const started = Date.now();
+    const child = spawn(rt.cmd, rt.args(file), {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", SHOAL_RUNTIME: runtimeName },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const text = stripAnsi(output);
+      const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+      const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+      const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
+      let failed = Number.isNaN(total) ? 1 : total - passed - skipped;
+      // A crash after the summary, or a non-zero exit with no failing test, still fails the file.
+      if (code !== 0 && failed === 0) failed = 1;
+      if (timedOut) failed = Math.max(failed, 1);
+      done({ runtimeName, file, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, code, timedOut, text, ms: Date.now() - started });
+    });
+  });
+}
+
+const jobs = runtimeNames.flatMap((r) => files.map((f) => [r, f]));
+const results = [];
+let next = 0;
+async function worker() {
+  while (next < jobs.length) {
+    const [r, f] = jobs[next++];
+    const res = await runFile(r, f);
+    results.push(res);
+    const status = res.failed ? "FAIL" : "ok  ";
+    console.log(`${status} ${r.padEnd(6)} ${relative(root, f)}  ${res.passed} passed, ${res.failed} failed (${(res.ms / 1000).toFixed(1)}s)${res.timedOut ? " TIMEOUT" : ""}`);
+    if (res.failed) console.log(res.text.split("\n").map((l) => `    | ${l}`).join("\n"));
+  }
+}
+await Promise.all(Array.from({ length: concurrency }, worker));
+
+const passed = results.reduce((s, r) => s + r.passed, 0);
+const failed = results.reduce((s, r) => s + r.failed, 0);
+for (const r of runtimeNames) {
+  const mine = results.filter((x) => x.runtimeName === r);
+  console.log(`${r}: ${mine.reduce((s, x) => s + x.passed, 0)} passed, ${mine.reduce((s, x) => s + x.failed, 0)} failed in ${mine.length} files`);
+}
+if (files.length === 0) console.log("no test files found");
+console.log(`${passed} passed, ${failed + (files.length === 0 ? 1 : 0)} failed`);
+process.exit(failed || files.length === 0 ? 1 : 0);
