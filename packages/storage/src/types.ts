@@ -39,6 +39,8 @@ export interface StoreCapabilities {
   /** What the backend enforces atomically: nothing, create-only (`ifNoneMatch`), or create-only plus `ifMatch`. */
   readonly conditionalWrite: "none" | "create" | "cas";
   readonly rangeRead: boolean;
+  /** `false` when `list()` throws UnsupportedError (plain HTTP has no listing); omitted means listing works. */
+  readonly listable?: boolean;
 }
 
 export interface Store {

@@ -1,0 +1,114 @@
+// The dependency arrows of ARCHITECTURE.md, and the runtime rules every package's source must keep.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("../../../", import.meta.url).pathname;
+
+const allowed: Record<string, string[]> = {
+  "@shoal/core": [],
+  "@shoal/storage": ["@shoal/core"],
+  "@shoal/codecs": ["@shoal/core"],
+  "@shoal/htypes": ["@shoal/core", "@shoal/codecs"],
+  "@shoal/chunks": ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes"],
+  "@shoal/vcs": ["@shoal/core", "@shoal/storage"],
+  "@shoal/views": ["@shoal/core"],
+  "@shoal/loader": ["@shoal/core", "@shoal/codecs", "@shoal/views"],
+  "@shoal/clearml-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
+  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat"],
+  "@shoal/cli": ["shoal", "@shoal/clearml-compat"],
+};
+
+interface Pkg {
+  dir: string;
+  name: string;
+  dependencies?: Record<string, string>;
+  exports?: Record<string, unknown>;
+}
+
+function packages(): Pkg[] {
+  const out: Pkg[] = [];
+  for (const group of ["packages", "apps"]) {
+    for (const name of readdirSync(join(root, group))) {
+      const dir = join(root, group, name);
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Pkg;
+      out.push({ ...pkg, dir });
+    }
+  }
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
+    else if (/\.(ts|mts)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const isShoal = (n: string) => n === "shoal" || n.startsWith("@shoal/");
+
+test("every package is in the architecture table", () => {
+  for (const pkg of packages()) assert.ok(pkg.name in allowed, `${pkg.name} missing from the table`);
+});
+
+test("package.json dependencies follow the arrows", () => {
+  for (const pkg of packages()) {
+    const deps = Object.keys(pkg.dependencies ?? {}).filter(isShoal);
+    for (const d of deps) assert.ok(allowed[pkg.name]!.includes(d), `${pkg.name} may not depend on ${d}`);
+  }
+});
+
+test("source imports follow the arrows", () => {
+  for (const pkg of packages()) {
+    for (const file of sourceFiles(join(pkg.dir, "src"))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["']((?:@shoal\/[\w-]+)|shoal)(?:\/[\w/.-]+)?["']/g)) {
+        const dep = m[1]!;
+        if (dep === pkg.name) continue;
+        assert.ok(allowed[pkg.name]!.includes(dep), `${file.slice(root.length)} imports ${dep}, against the arrows`);
+      }
+    }
+  }
+});
+
+test("no eval or new Function in any source", () => {
+  for (const pkg of packages()) {
+    for (const file of sourceFiles(join(pkg.dir, "src"))) {
+      const text = readFileSync(file, "utf8");
+      assert.not.ok(/\beval\(|new Function\(/.test(text), `${file.slice(root.length)} uses eval/new Function`);
+    }
+  }
+});
+
+test("node: imports only in runtime-adapter files of library packages", () => {
+  for (const pkg of packages()) {
+    if (pkg.dir.includes("/apps/")) continue;
+    for (const file of sourceFiles(join(pkg.dir, "src"))) {
+      const rel = file.slice(join(pkg.dir, "src").length + 1);
+      if (/(^|\/|-|\.)(node|fs|cli|worker|workers)(\/|\.|-)/.test(rel)) continue;
+      const text = readFileSync(file, "utf8");
+      assert.not.ok(/from\s+["']node:|import\(\s*["']node:/.test(text), `${file.slice(root.length)} imports node: outside an adapter entry`);
+    }
+  }
+});
+
+test("root entries of built packages never reach node: builtins", () => {
+  for (const pkg of packages()) {
+    if (pkg.dir.includes("/apps/")) continue;
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      assert.not.ok(/from\s*["']node:|import\s*["']node:/.test(text), `${pkg.name} root entry statically reaches node: via ${file.slice(root.length)}`);
+      for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'()]*?from\s*["'](\.\/[^"']+)["']/g)) visit(join(file, "..", m[1]!));
+    };
+    visit(join(pkg.dir, "dist", "index.js"));
+  }
+});
+
+test.run();
