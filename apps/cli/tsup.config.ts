@@ -1,13 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: {"index":"src/index.ts"},
+  entry: { bin: "src/bin.ts", index: "src/cli.ts" },
   format: ["esm"],
-  dts: true,
+  dts: { entry: { index: "src/cli.ts" } },
   sourcemap: true,
   clean: true,
-  target: "es2022",
-  platform: "neutral",
+  target: "node20",
+  platform: "node",
   splitting: true,
-  external: [/^node:/, /^@shoal\//],
+  external: [/^@shoal\//, "shoal", "citty", "cli-progress"],
 });

@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: {"index":"src/index.ts"},
+  entry: { index: "src/index.ts", node: "src/node.ts" },
   format: ["esm"],
   dts: true,
   sourcemap: true,
@@ -9,5 +9,5 @@ export default defineConfig({
   target: "es2022",
   platform: "neutral",
   splitting: true,
-  external: [/^node:/, /^@shoal\//],
+  external: [/^node:/, /^@shoal\//, /^@noble\//],
 });

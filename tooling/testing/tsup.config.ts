@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: {"index":"src/index.ts"},
+  entry: { index: "src/index.ts", node: "src/node.ts" },
   format: ["esm"],
   dts: true,
   sourcemap: true,
@@ -10,4 +10,6 @@ export default defineConfig({
   platform: "neutral",
   splitting: true,
   external: [/^node:/, /^@shoal\//],
+  // Deno only resolves Node built-ins with the node: prefix, which tsup strips by default.
+  removeNodeProtocol: false,
 });

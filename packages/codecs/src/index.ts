@@ -1,5 +1,14 @@
 /**
- * @shoal/codecs (index entry): filled in by later issues.
+ * `@shoal/codecs`: the codec registry (`getCodec("lz4")`, `getSampleCodec("jpeg")`, …) with lazily loaded byte
+ * codecs (lz4, lz4-frame, deflate, zlib, gzip) and sample codecs (jpeg, png, wav), plus the pure-TypeScript LZ4
+ * block and frame functions. Zip containers live in the `@shoal/codecs/zip` entry.
  * @module
  */
-export {};
+export type { BytesCodec, Codec, SampleCodec, SampleInfo } from "./types.ts";
+export { codecNames, getBytesCodec, getCodec, getSampleCodec, registerCodec } from "./registry.ts";
+export { CodecKindError, UnsafeZipEntryError } from "./errors.ts";
+export { LZ4_MAX_INPUT_SIZE, lz4BlockBound, lz4CompressBlock, lz4DecompressBlock } from "./lz4-block.ts";
+export { LZ4_FRAME_MAGIC, type Lz4FrameOptions, isLz4Frame, lz4FrameDecode, lz4FrameEncode } from "./lz4-frame.ts";
+export { lz4Decode, lz4Encode } from "./lz4.ts";
+export { xxh32 } from "./xxhash32.ts";
+export { adler32, crc32 } from "./checksums.ts";

@@ -127,7 +127,7 @@ export async function readBody(body: ReadableStream<Uint8Array> | Blob | null | 
   return bytes;
 }
 
-/** Parses `Content-Range: bytes start-end/total` (or `bytes */total`). */
+/** Parses `Content-Range: bytes start-end/total`, or the star form a 416 carries. */
 export function parseContentRange(value: string | null | undefined): { start?: number; end?: number; total?: number } | undefined {
   if (!value) return undefined;
   const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(value.trim());

@@ -40,6 +40,19 @@ export interface TensorColumn {
    * without per-sample objects. Optional: absent when samples are not scalars.
    */
   column?(opts?: ReadOptions): Promise<NDArray | undefined>;
+  /**
+   * All samples of a fixed-shape tensor as one row-major array of shape `[length, ...sampleShape]` (embeddings,
+   * fixed-size images). Optional, absent when sample shapes differ. Why: distance queries such as
+   * `ORDER BY l2_norm(embeddings - ARRAY[...])` then run as one tight loop over a contiguous Float32Array instead of
+   * one object per row.
+   */
+  columnMatrix?(opts?: ReadOptions): Promise<NDArray | undefined>;
+  /**
+   * Every sample's shape from the shape index, flattened: `data[i * ndim + k]` is dimension k of sample i. Optional,
+   * absent when samples differ in rank. Why: shape predicates (`shape(images)[0] > 100`) then read one typed array
+   * instead of awaiting `shape(i)` per row.
+   */
+  shapes?(opts?: ReadOptions): Promise<{ ndim: number; data: Uint32Array } | undefined>;
   /** The stored bytes of a sample and their compression (the loader's `tobytes` decode method). */
   readBytes?(index: number, opts?: ReadOptions): Promise<{ bytes: Uint8Array; compression: string | null }>;
   /** Locality hint: the id of the chunk holding each sample, so readers can group work chunk by chunk. */

@@ -1,0 +1,897 @@
+/**
+ * One tensor: its chunk index in memory, the open chunk being filled, reads by sample / range / index list /
+ * sub-slice, update, pop and rechunk. Chunks are immutable: every change writes new chunk objects.
+ * @module
+ */
+import type { DType, NDArray, TypedArray } from "@shoal/core";
+import { InvalidArgumentError, allocTyped, bytesOf, dtypeInfo, ndarray, shapeSize } from "@shoal/core";
+import type { ColumnMeta, ReadOptions, SampleValue, TensorColumn } from "@shoal/views";
+import { type BuilderSpec, ChunkBuilder } from "./chunk-builder.ts";
+import { type ChunkHeader, FLAG_CHUNK_COMPRESSED, groupOf, parseHeader, sampleRange, sampleShape, verifyPayload } from "./chunk-format.ts";
+import type { BytesCodec, SampleCodec } from "./codec-types.ts";
+import { loadBytesCodec, loadCodec } from "./codecs.ts";
+import type { DatasetEngine } from "./dataset.ts";
+import { CorruptChunkError, MissingChunkError, SampleIndexError, SampleShapeError } from "./errors.ts";
+import { randomHex } from "./ids.ts";
+import { type IndexRow, type TileLayout, decodeIndexSegment, encodeIndexSegment } from "./index-format.ts";
+import { type EngineSample, type PrepareContext, type Stored, decodeStored, encodeRaw, prepareSample } from "./sample.ts";
+import { type ManifestTensor, type TensorChanges, type TensorMeta, emptyChanges, encodeJson, keys } from "./state.ts";
+import { copyBox, extractBox, gridOf, tileBox, tileShapeFor } from "./tiles.ts";
+import { xxh32 } from "./xxh32.ts";
+
+interface Row {
+  id: string;
+  count: number;
+  headerLength: number;
+  objectLength: number;
+  tiles?: TileLayout;
+}
+
+interface Prepared extends Stored {
+  tileChunks?: { layout: Omit<TileLayout, "ids">; bytes: Uint8Array[]; shapes: number[][] };
+  /** A tiled sample carried over unchanged by a rewrite: its tile chunks are reused. */
+  reuseTiles?: TileLayout;
+}
+
+export interface ExtendOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** Per-sample info dicts for the hidden info tensor. */
+  infos?: readonly Record<string, unknown>[];
+}
+
+/** A slice over the leading dims of one sample: an index keeps no axis, `[start, stop)` keeps one. */
+export type SliceSpec = ReadonlyArray<number | readonly [number, number]>;
+
+export class TensorEngine implements TensorColumn {
+  readonly #ds: DatasetEngine;
+  name: string;
+  readonly key: string;
+  tensorMeta: TensorMeta;
+  #metaId: string | null;
+  #rows: Row[] | null = null;
+  #segments: { id: string; rows: number }[];
+  #dirtyFrom = Number.POSITIVE_INFINITY;
+  #starts: Float64Array | null = null;
+  #length: number;
+  minShape: number[];
+  maxShape: number[];
+  #open: ChunkBuilder | null = null;
+  #changes: TensorChanges;
+  #updatedIds = new Set<bigint>();
+  #poppedIds = new Set<bigint>();
+  #sampleCodec: SampleCodec | BytesCodec | null | undefined;
+  #chunkCodec: BytesCodec | null | undefined;
+
+  constructor(ds: DatasetEngine, name: string, meta: TensorMeta, entry: ManifestTensor | null) {
+    this.#ds = ds;
+    this.name = name;
+    this.key = meta.key;
+    this.tensorMeta = meta;
+    this.#metaId = entry?.meta ?? null;
+    this.#segments = entry ? entry.index.map((id) => ({ id, rows: -1 })) : [];
+    this.#length = entry?.length ?? 0;
+    this.minShape = entry?.minShape ?? [];
+    this.maxShape = entry?.maxShape ?? [];
+    this.#changes = entry?.changes ?? emptyChanges(true, 0);
+    if (!entry) this.#rows = [];
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  get meta(): ColumnMeta {
+    const m = this.tensorMeta;
+    const classNames = m.info.class_names;
+    return {
+      name: this.name, htype: m.htype, dtype: m.dtype ?? undefined, sampleCompression: m.sampleCompression, chunkCompression: m.chunkCompression,
+      minShape: this.minShape, maxShape: this.maxShape, ...(Array.isArray(classNames) ? { classNames: classNames as string[] } : {}),
+    };
+  }
+
+  /** Marks the meta as changed (info, htype args); written at the next flush. */
+  touchMeta(kind: "info" | "meta"): void {
+    this.#metaId = null;
+    if (kind === "info") this.#changes.infoUpdated = true;
+    else this.#changes.metaUpdated = true;
+  }
+
+  // ---------- loading ----------
+
+  async #load(signal?: AbortSignal): Promise<Row[]> {
+    if (this.#rows) return this.#rows;
+    const rows: Row[] = [];
+    const parts = await Promise.all(this.#segments.map(async (s) => {
+      const key = keys.index(this.key, s.id);
+      const bytes = await this.#ds.store.get(key, { signal });
+      if (!bytes) throw new MissingChunkError(key, `index segment of tensor ${JSON.stringify(this.name)}`);
+      return decodeIndexSegment(bytes, key);
+    }));
+    parts.forEach((p, i) => {
+      this.#segments[i]!.rows = p.length;
+      for (const r of p) rows.push({ ...r });
+    });
+    this.#rows ??= rows;
+    this.#dirtyFrom = Math.min(this.#dirtyFrom, this.#rows.length);
+    let total = 0;
+    for (const r of this.#rows) total += r.count;
+    if (total !== this.#length) {
+      throw new CorruptChunkError(keys.index(this.key, this.#segments[0]?.id ?? "-"), 0, `index covers ${total} samples, manifest says ${this.#length}`);
+    }
+    return this.#rows;
+  }
+
+  async #codecs(): Promise<{ sample: SampleCodec | BytesCodec | null; chunk: BytesCodec | null }> {
+    if (this.#sampleCodec === undefined) {
+      const name = this.tensorMeta.sampleCompression;
+      this.#sampleCodec = name ? await loadCodec(name) : null;
+    }
+    if (this.#chunkCodec === undefined) {
+      const name = this.tensorMeta.chunkCompression;
+      this.#chunkCodec = name ? await loadBytesCodec(name) : null;
+    }
+    return { sample: this.#sampleCodec, chunk: this.#chunkCodec };
+  }
+
+  #builderSpec(chunk: BytesCodec | null): BuilderSpec {
+    const m = this.tensorMeta;
+    return {
+      dtype: m.encoding === "array" ? m.dtype : null, encoding: m.encoding, ndim: this.minShape.length || this.#ndimGuess,
+      sampleCodec: m.sampleCompression ?? "", chunkCodecName: m.chunkCompression ?? "", chunkCodec: chunk,
+    };
+  }
+
+  #ndimGuess = 0;
+
+  // ---------- writing ----------
+
+  /** Validates and encodes samples without changing anything (phase 1 of an atomic extend). */
+  async prepare(samples: readonly EngineSample[], firstIndex: number): Promise<Prepared[]> {
+    this.#ds.assertWritable();
+    const codecs = await this.#codecs();
+    const dtypeBefore = this.tensorMeta.dtype;
+    let ndim: number | null = this.#length > 0 ? this.minShape.length : null;
+    const out: Prepared[] = [];
+    try {
+      for (let i = 0; i < samples.length; i++) {
+        const ctx: PrepareContext = {
+          tensor: this.name, index: firstIndex + i, meta: this.tensorMeta, ndim,
+          codecs: { sample: codecs.sample, other: (name) => loadCodec(name) },
+        };
+        const s: Prepared = await prepareSample(samples[i], ctx);
+        if (s.tileArray) s.tileChunks = await this.#encodeTiles(s.tileArray, ctx);
+        if (ndim === null && !(s.bytes.byteLength === 0 && samples[i] == null)) ndim = s.shape.length;
+        out.push(s);
+      }
+    } catch (e) {
+      this.tensorMeta.dtype = dtypeBefore;
+      throw e;
+    }
+    return out;
+  }
+
+  async #encodeTiles(array: NDArray, ctx: PrepareContext): Promise<NonNullable<Prepared["tileChunks"]>> {
+    const itemSize = dtypeInfo(array.dtype).itemSize;
+    const tileShape = tileShapeFor(array.shape, itemSize, this.tensorMeta.maxChunkSize);
+    const count = shapeSize(gridOf(array.shape, tileShape));
+    const bytes: Uint8Array[] = [];
+    const shapes: number[][] = [];
+    for (let k = 0; k < count; k++) {
+      const box = tileBox(k, array.shape, tileShape);
+      const tile = extractBox(array, box.start, box.stop);
+      bytes.push(await encodeRaw(tile, bytesOf(tile.data as TypedArray), ctx));
+      shapes.push([...tile.shape]);
+    }
+    return { layout: { shape: [...array.shape], tileShape }, bytes, shapes };
+  }
+
+  /** Phase 2: adds prepared samples. Cannot fail on validation; only I/O back-pressure awaits. */
+  async push(prepared: readonly Prepared[]): Promise<void> {
+    const rows = await this.#load();
+    const { chunk } = await this.#codecs();
+    const max = this.tensorMeta.maxChunkSize;
+    for (const s of prepared) {
+      if (s.tileChunks) {
+        this.#sealOpen();
+        const ids: string[] = [];
+        s.tileChunks.bytes.forEach((b, k) => {
+          const builder = new ChunkBuilder({ ...this.#builderSpec(chunk), ndim: s.shape.length }, b.byteLength);
+          builder.add(b, s.tileChunks!.shapes[k]!);
+          const id = randomHex();
+          this.#ds.enqueueWrite(keys.chunk(this.key, id), builder.seal({ tile: true }));
+          ids.push(id);
+        });
+        rows.push({ id: "", count: 1, headerLength: 0, objectLength: 0, tiles: { ...s.tileChunks.layout, ids } });
+        this.#starts = null;
+      } else {
+        if (this.#open && this.#open.count > 0 && this.#open.size + s.bytes.byteLength > max) this.#sealOpen();
+        if (!this.#open) this.#openBuilder(chunk, s.shape.length, s.bytes.byteLength);
+        this.#open!.add(s.bytes, s.shape);
+        rows[rows.length - 1]!.count++;
+      }
+      this.#grow(s.shape);
+      await this.#ds.backpressure();
+    }
+  }
+
+  /** Appends a batch whose leading axis is the sample axis, one copy per chunk (the fast path for labels/embeddings). */
+  async extendBatch(batch: NDArray, opts?: ExtendOptions): Promise<void> {
+    this.#ds.assertWritable();
+    const m = this.tensorMeta;
+    if (m.encoding !== "array" || m.sampleCompression || batch.shape.length === 0) {
+      const n = batch.shape[0] ?? 0;
+      const per = shapeSize(batch.shape.slice(1));
+      const samples: NDArray[] = [];
+      for (let i = 0; i < n; i++) samples.push(ndarray(batch.dtype, batch.shape.slice(1), batch.data.subarray(i * per, (i + 1) * per) as never));
+      return this.extend(samples, opts);
+    }
+    const shape = batch.shape.slice(1);
+    const n = batch.shape[0]!;
+    const first: Prepared[] = await this.prepare([ndarray(batch.dtype, shape, batch.data.subarray(0, shapeSize(shape)) as never)], this.#length);
+    if (first[0]!.tileArray || n === 0 || shapeSize(batch.shape) !== batch.data.length) {
+      return this.extend(Array.from({ length: n }, (_, i) => ndarray(batch.dtype, shape, batch.data.subarray(i * shapeSize(shape), (i + 1) * shapeSize(shape)) as never)), opts);
+    }
+    const rows = await this.#load();
+    const { chunk } = await this.#codecs();
+    const bytes = bytesOf(batch.data as TypedArray);
+    const each = bytes.byteLength / n;
+    const perChunk = Math.max(1, Math.floor(this.tensorMeta.maxChunkSize / Math.max(each, 1)));
+    const linked = this.#linkedTensors();
+    let done = 0;
+    while (done < n) {
+      if (this.#open && this.#open.count >= perChunk) this.#sealOpen();
+      if (!this.#open) this.#openBuilder(chunk, shape.length, each);
+      const take = Math.min(n - done, perChunk - this.#open!.count);
+      this.#open!.addUniform(bytes.subarray(done * each, (done + take) * each), take, shape);
+      rows[rows.length - 1]!.count += take;
+      done += take;
+      this.#length += take;
+      await this.#ds.backpressure();
+      opts?.onProgress?.(done, n);
+    }
+    if (n > 0) this.#grow(shape);
+    await this.#appendLinked(linked, n, () => shape, opts?.infos);
+  }
+
+  #openBuilder(chunk: BytesCodec | null, ndim: number, firstBytes: number): void {
+    const spec = this.#builderSpec(chunk);
+    spec.ndim = this.minShape.length > 0 || this.#length > 0 ? this.minShape.length : ndim;
+    this.#ndimGuess = spec.ndim;
+    this.#open = new ChunkBuilder(spec, Math.min(this.tensorMeta.maxChunkSize, Math.max(firstBytes * 4, 1 << 16)));
+    this.#rows!.push({ id: randomHex(), count: 0, headerLength: 0, objectLength: 0 });
+    this.#starts = null;
+  }
+
+  #sealOpen(): void {
+    const open = this.#open;
+    if (!open) return;
+    this.#open = null;
+    const row = this.#rows![this.#rows!.length - 1]!;
+    if (open.count === 0) {
+      open.discard();
+      this.#rows!.pop();
+      return;
+    }
+    const sealed = open.seal();
+    row.headerLength = new DataView(sealed.bytes.buffer, sealed.bytes.byteOffset + 8, 4).getUint32(0, true);
+    row.objectLength = sealed.bytes.byteLength;
+    this.#ds.enqueueWrite(keys.chunk(this.key, row.id), sealed);
+  }
+
+  #grow(shape: readonly number[]): void {
+    if (this.#length === 0 && this.minShape.length === 0 && this.maxShape.length === 0) {
+      this.minShape = [...shape];
+      this.maxShape = [...shape];
+    } else {
+      for (let i = 0; i < shape.length; i++) {
+        if (shape[i]! < (this.minShape[i] ?? Infinity)) this.minShape[i] = shape[i]!;
+        if (shape[i]! > (this.maxShape[i] ?? -1)) this.maxShape[i] = shape[i]!;
+      }
+    }
+  }
+
+  #linkedTensors(): { id?: TensorEngine; shape?: TensorEngine; info?: TensorEngine } {
+    const out: { id?: TensorEngine; shape?: TensorEngine; info?: TensorEngine } = {};
+    for (const [role, name] of Object.entries(this.tensorMeta.links)) {
+      if (role === "id" || role === "shape" || role === "info") out[role] = this.#ds.tensor(name);
+    }
+    return out;
+  }
+
+  async #appendLinked(linked: ReturnType<TensorEngine["linkedTensors"]>, n: number, shapeOf: (i: number) => readonly number[], infos: ExtendOptions["infos"]): Promise<void> {
+    if (linked.id) {
+      const ids = new BigUint64Array(n);
+      for (let i = 0; i < n; i += 8192) crypto.getRandomValues(ids.subarray(i, Math.min(n, i + 8192)));
+      await linked.id.extendBatch(ndarray("uint64", [n], ids));
+    }
+    if (linked.shape) {
+      const d = this.minShape.length;
+      const shapes = new Uint32Array(n * d);
+      for (let i = 0; i < n; i++) shapes.set(shapeOf(i), i * d);
+      await linked.shape.extendBatch(ndarray("uint32", [n, d], shapes));
+    }
+    if (linked.info) {
+      const values = Array.from({ length: n }, (_, i) => ({ kind: "json", value: infos?.[i] ?? {} }));
+      await linked.info.commitPrepared(await linked.info.prepare(values, linked.info.length));
+    }
+  }
+
+  /** For callers that need the linked hidden tensors (id/shape/info). */
+  linkedTensors(): { id?: TensorEngine; shape?: TensorEngine; info?: TensorEngine } {
+    return this.#linkedTensors();
+  }
+
+  /** Appends samples atomically: a sample that fails validation leaves the tensor (and its hidden tensors) unchanged. */
+  async extend(samples: Iterable<EngineSample> | AsyncIterable<EngineSample>, opts?: ExtendOptions): Promise<void> {
+    this.#ds.assertWritable();
+    const batch: EngineSample[] = [];
+    const mark = this.#length;
+    const linked = this.#linkedTensors();
+    const marks = Object.values(linked).map((t) => [t, t.length] as const);
+    let done = 0;
+    const total = Array.isArray(samples) ? samples.length : 0;
+    const flushBatch = async () => {
+      const prepared = await this.prepare(batch, this.#length);
+      await this.commitPrepared(prepared, opts?.infos?.slice(done, done + prepared.length));
+      done += prepared.length;
+      batch.length = 0;
+      opts?.onProgress?.(done, total);
+    };
+    try {
+      let bytes = 0;
+      for await (const s of samples as AsyncIterable<EngineSample>) {
+        opts?.signal?.throwIfAborted();
+        batch.push(s);
+        bytes += byteEstimate(s);
+        if (batch.length >= 4096 || bytes >= this.tensorMeta.maxChunkSize) {
+          await flushBatch();
+          bytes = 0;
+        }
+      }
+      if (batch.length > 0) await flushBatch();
+    } catch (e) {
+      if (this.#length > mark) await this.truncate(mark);
+      for (const [t, len] of marks) if (t.length > len) await t.truncate(len);
+      throw e;
+    }
+  }
+
+  async append(sample: EngineSample, opts?: ExtendOptions): Promise<void> {
+    return this.extend([sample], opts);
+  }
+
+  /** Phase 2 of an extend for this tensor and its hidden tensors. */
+  async commitPrepared(prepared: readonly Prepared[], infos?: ExtendOptions["infos"]): Promise<void> {
+    const linked = this.#linkedTensors();
+    await this.push(prepared);
+    this.#length += prepared.length;
+    await this.#appendLinked(linked, prepared.length, (i) => prepared[i]!.shape, infos);
+  }
+
+  /** Replaces sample `index` (copy-on-write: the chunk holding it is rewritten under a new id). */
+  async update(index: number, sample: EngineSample, opts?: { signal?: AbortSignal }): Promise<void> {
+    this.#checkIndex(index);
+    const [prepared] = await this.prepare([sample], index);
+    const rows = await this.#load(opts?.signal);
+    const { r, local } = this.#locate(index);
+    if (this.#open && r === rows.length - 1) this.#sealOpen();
+    const linked = this.#linkedTensors();
+    if (linked.id) this.#updatedIds.add(await this.#sampleId(linked.id, index, opts?.signal));
+    await this.#rewriteRow(r, (samples) => {
+      samples[local] = prepared!;
+      return samples;
+    }, opts?.signal);
+    this.#grow(prepared!.shape);
+    if (linked.shape) await linked.shape.update(index, ndarray("uint32", [prepared!.shape.length], Uint32Array.from(prepared!.shape)), opts);
+  }
+
+  async #sampleId(idTensor: TensorEngine, index: number, signal?: AbortSignal): Promise<bigint> {
+    const v = (await idTensor.read(index, { signal })) as NDArray<"uint64">;
+    return v.data[0] ?? 0n;
+  }
+
+  /** Removes sample `index` (default: the last one); later samples shift down by one. */
+  async pop(index?: number, opts?: { signal?: AbortSignal }): Promise<void> {
+    this.#ds.assertWritable();
+    const i = index ?? this.#length - 1;
+    this.#checkIndex(i);
+    const linked = this.#linkedTensors();
+    if (linked.id) this.#poppedIds.add(await this.#sampleId(linked.id, i, opts?.signal));
+    await this.#removeAt(i, opts?.signal);
+    for (const t of Object.values(linked)) await t.pop(i, opts);
+  }
+
+  async #removeAt(i: number, signal?: AbortSignal): Promise<void> {
+    const rows = await this.#load(signal);
+    const { r, local } = this.#locate(i);
+    if (this.#open && r === rows.length - 1) this.#sealOpen();
+    await this.#rewriteRow(r, (samples) => {
+      samples.splice(local, 1);
+      return samples;
+    }, signal);
+    this.#length--;
+    if (this.#length < this.#changes.addedFrom) this.#changes.addedFrom = this.#length;
+  }
+
+  /** Drops samples from the end until `length` remain (rollback of a failed extend). */
+  async truncate(length: number): Promise<void> {
+    const rows = await this.#load();
+    this.#sealOpen();
+    while (this.#length > length) {
+      const last = rows[rows.length - 1]!;
+      const excess = this.#length - length;
+      if (last.count <= excess) {
+        rows.pop();
+        this.#length -= last.count;
+      } else {
+        const keep = last.count - excess;
+        await this.#rewriteRow(rows.length - 1, (s) => s.slice(0, keep));
+        this.#length = length;
+      }
+      this.#dirtyFrom = Math.min(this.#dirtyFrom, rows.length);
+      this.#starts = null;
+    }
+    if (this.#length < this.#changes.addedFrom) this.#changes.addedFrom = this.#length;
+  }
+
+  /** Rewrites every chunk to the target size (after many updates or small flushes). */
+  async rechunk(opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<void> {
+    this.#ds.assertWritable();
+    const rows = await this.#load(opts?.signal);
+    this.#sealOpen();
+    const old = rows.splice(0, rows.length);
+    this.#starts = null;
+    this.#dirtyFrom = 0;
+    const { chunk } = await this.#codecs();
+    for (let r = 0; r < old.length; r++) {
+      opts?.signal?.throwIfAborted();
+      const row = old[r]!;
+      if (row.tiles) {
+        this.#sealOpen();
+        rows.push(row);
+        continue;
+      }
+      const samples = await this.#rowStored(row, rows.length, opts?.signal);
+      for (const s of samples) {
+        if (this.#open && this.#open.count > 0 && this.#open.size + s.bytes.byteLength > this.tensorMeta.maxChunkSize) this.#sealOpen();
+        if (!this.#open) this.#openBuilder(chunk, s.shape.length, s.bytes.byteLength);
+        this.#open!.add(s.bytes, s.shape);
+        rows[rows.length - 1]!.count++;
+      }
+      opts?.onProgress?.(r + 1, old.length);
+    }
+    this.#sealOpen();
+  }
+
+  /** Stored samples of one row (decoded payload slices), for rewrites. */
+  async #rowStored(row: Row, r: number, signal?: AbortSignal): Promise<Prepared[]> {
+    if (row.tiles) return [{ bytes: new Uint8Array(0), shape: [...row.tiles.shape], reuseTiles: row.tiles }];
+    void r;
+    if (this.#open && row === this.#rows![this.#rows!.length - 1]) {
+      return Array.from({ length: row.count }, (_, i) => ({ bytes: this.#open!.sample(i).slice(), shape: this.#open!.shape(i) }));
+    }
+    const key = keys.chunk(this.key, row.id);
+    const { header, payload } = await this.#wholeChunk(row, key, signal);
+    return Array.from({ length: header.count }, (_, i) => {
+      const [s, e] = sampleRange(header, i);
+      return { bytes: payload.subarray(s, e), shape: sampleShape(header, i) };
+    });
+  }
+
+  async #rewriteRow(r: number, edit: (samples: Prepared[]) => Prepared[], signal?: AbortSignal): Promise<void> {
+    const rows = this.#rows!;
+    const row = rows[r]!;
+    const samples = edit(await this.#rowStored(row, r, signal));
+    const { chunk } = await this.#codecs();
+    const out: Row[] = [];
+    let builder: ChunkBuilder | null = null;
+    let current: Row | null = null;
+    const seal = () => {
+      if (!builder || !current) return;
+      const sealed = builder.seal();
+      current.headerLength = new DataView(sealed.bytes.buffer, sealed.bytes.byteOffset + 8, 4).getUint32(0, true);
+      current.objectLength = sealed.bytes.byteLength;
+      this.#ds.enqueueWrite(keys.chunk(this.key, current.id), sealed);
+      builder = null;
+      current = null;
+    };
+    for (const s of samples) {
+      const reuse = s.reuseTiles;
+      if (reuse || s.tileChunks) {
+        seal();
+        if (reuse) out.push({ id: "", count: 1, headerLength: 0, objectLength: 0, tiles: reuse });
+        else {
+          const ids = s.tileChunks!.bytes.map((b, k) => {
+            const tb = new ChunkBuilder({ ...this.#builderSpec(chunk), ndim: s.shape.length }, b.byteLength);
+            tb.add(b, s.tileChunks!.shapes[k]!);
+            const id = randomHex();
+            this.#ds.enqueueWrite(keys.chunk(this.key, id), tb.seal({ tile: true }));
+            return id;
+          });
+          out.push({ id: "", count: 1, headerLength: 0, objectLength: 0, tiles: { ...s.tileChunks!.layout, ids } });
+        }
+        continue;
+      }
+      if (builder && (builder as ChunkBuilder).count > 0 && (builder as ChunkBuilder).size + s.bytes.byteLength > this.tensorMeta.maxChunkSize) seal();
+      if (!builder) {
+        builder = new ChunkBuilder({ ...this.#builderSpec(chunk), ndim: s.shape.length }, s.bytes.byteLength * Math.max(1, samples.length));
+        current = { id: randomHex(), count: 0, headerLength: 0, objectLength: 0 };
+        out.push(current);
+      }
+      (builder as ChunkBuilder).add(s.bytes, s.shape);
+      current!.count++;
+    }
+    seal();
+    rows.splice(r, 1, ...out);
+    this.#dirtyFrom = Math.min(this.#dirtyFrom, r);
+    this.#starts = null;
+  }
+
+  // ---------- reading ----------
+
+  #checkIndex(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.#length) throw new SampleIndexError(this.name, index, this.#length);
+  }
+
+  #locate(i: number): { r: number; local: number } {
+    const rows = this.#rows!;
+    if (!this.#starts || this.#starts.length !== rows.length) {
+      const starts = new Float64Array(rows.length);
+      let acc = 0;
+      for (let r = 0; r < rows.length; r++) {
+        starts[r] = acc;
+        acc += rows[r]!.count;
+      }
+      this.#starts = starts;
+    }
+    const starts = this.#starts;
+    let lo = 0;
+    let hi = rows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    while (lo < rows.length - 1 && rows[lo]!.count === 0) lo++;
+    return { r: lo, local: i - starts[lo]! };
+  }
+
+  async #header(row: Row, key: string, signal?: AbortSignal): Promise<ChunkHeader> {
+    const cached = this.#ds.headers.get(key);
+    if (cached) return cached;
+    const pending = this.#ds.pendingBytes(key);
+    let bytes: Uint8Array | undefined;
+    if (pending) bytes = pending;
+    else if (row.headerLength > 0) bytes = await this.#ds.store.get(key, { range: { offset: 0, length: row.headerLength }, signal });
+    else bytes = await this.#ds.store.get(key, { signal });
+    if (!bytes) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
+    const header = parseHeader(bytes, key);
+    this.#ds.headers.set(key, header, header.headerLength);
+    return header;
+  }
+
+  /** The whole decoded, verified payload of a chunk (cached). */
+  async #wholeChunk(row: Pick<Row, "headerLength">, key: string, signal?: AbortSignal): Promise<{ header: ChunkHeader; payload: Uint8Array }> {
+    const cached = this.#ds.payloads.get(key);
+    if (cached) return cached;
+    const bytes = this.#ds.pendingBytes(key)?.slice() ?? (await this.#ds.store.get(key, { signal }));
+    if (!bytes) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
+    void row;
+    const header = parseHeader(bytes, key);
+    const stored = bytes.subarray(header.headerLength);
+    verifyPayload(header, stored, key);
+    let payload = stored;
+    if (header.flags & FLAG_CHUNK_COMPRESSED) {
+      const codec = await loadBytesCodec(header.chunkCodec);
+      try {
+        payload = codec.decode(stored, { outLength: header.payloadLength });
+      } catch (cause) {
+        throw new CorruptChunkError(key, header.headerLength, `${header.chunkCodec} payload does not decode`, { cause });
+      }
+      if (payload.byteLength !== header.payloadLength) throw new CorruptChunkError(key, header.headerLength, "decoded payload length differs from the header");
+    }
+    const entry = { header, payload };
+    this.#ds.payloads.set(key, entry, payload.byteLength + header.headerLength);
+    return entry;
+  }
+
+  /** Stored bytes (owned by the caller) and shape of sample `i`; tiled samples come back assembled. */
+  async #stored(i: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; shape: number[] } | { array: NDArray }> {
+    this.#checkIndex(i);
+    const rows = await this.#load(signal);
+    const { r, local } = this.#locate(i);
+    const row = rows[r]!;
+    if (row.tiles) return { array: await this.#readTiled(row.tiles, null, signal) };
+    if (this.#open && r === rows.length - 1) return { bytes: this.#open.sample(local).slice(), shape: this.#open.shape(local) };
+    const key = keys.chunk(this.key, row.id);
+    if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
+      const { header, payload } = await this.#wholeChunk(row, key, signal);
+      const [s, e] = sampleRange(header, local);
+      return { bytes: payload.slice(s, e), shape: sampleShape(header, local) };
+    }
+    const header = await this.#header(row, key, signal);
+    const g = groupOf(header, local);
+    const got = await this.#ds.store.get(key, { range: { offset: header.headerLength + g.start, length: g.end - g.start }, signal });
+    if (!got) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
+    this.#verifyGroup(got, 0, g.checksum, key, header.headerLength + g.start);
+    const [s, e] = sampleRange(header, local);
+    return { bytes: got.subarray(s - g.start, e - g.start), shape: sampleShape(header, local) };
+  }
+
+  #verifyGroup(bytes: Uint8Array, start: number, expected: number, key: string, offset: number): void {
+    this.#ds.verify(bytes, start, bytes.byteLength, expected, key, offset);
+  }
+
+  async #readTiled(layout: TileLayout, box: { start: number[]; stop: number[] } | null, signal?: AbortSignal): Promise<NDArray> {
+    const dtype = (this.tensorMeta.dtype ?? "uint8") as DType;
+    const start = box?.start ?? layout.shape.map(() => 0);
+    const stop = box?.stop ?? [...layout.shape];
+    const extent = stop.map((s, i) => s - start[i]!);
+    const out = allocTyped(dtype, shapeSize(extent)) as TypedArray;
+    const codec = (await this.#codecs()).sample;
+    await Promise.all(layout.ids.map(async (id, k) => {
+      const tb = tileBox(k, layout.shape, layout.tileShape);
+      const lo = tb.start.map((s, i) => Math.max(s, start[i]!));
+      const hi = tb.stop.map((s, i) => Math.min(s, stop[i]!));
+      if (lo.some((v, i) => v >= hi[i]!)) return;
+      const key = keys.chunk(this.key, id);
+      const { header, payload } = await this.#wholeChunk({ headerLength: 0 }, key, signal);
+      const [s, e] = sampleRange(header, 0);
+      const tile = decodeStored(this.tensorMeta, codec, payload.slice(s, e), sampleShape(header, 0)) as NDArray;
+      copyBox(tile.data as TypedArray, tile.shape, lo.map((v, i) => v - tb.start[i]!), out, extent, lo.map((v, i) => v - start[i]!), hi.map((v, i) => v - lo[i]!));
+    }));
+    return ndarray(dtype, extent, out as never);
+  }
+
+  async read(index: number, opts?: ReadOptions): Promise<SampleValue> {
+    const st = await this.#stored(index, opts?.signal);
+    if ("array" in st) return st.array;
+    return decodeStored(this.tensorMeta, (await this.#codecs()).sample, st.bytes, st.shape) as SampleValue;
+  }
+
+  /** Samples `[start, stop)`. */
+  async readRange(start: number, stop: number, opts?: ReadOptions): Promise<SampleValue[]> {
+    if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.#length || start > stop) {
+      throw new SampleIndexError(this.name, start < 0 || !Number.isInteger(start) ? start : stop, this.#length);
+    }
+    return this.readMany(Array.from({ length: stop - start }, (_, i) => start + i), opts);
+  }
+
+  /** Many samples in the given order; each chunk is fetched once (one range request spanning the needed samples). */
+  async readMany(indices: ArrayLike<number>, opts?: ReadOptions): Promise<SampleValue[]> {
+    const signal = opts?.signal;
+    for (let k = 0; k < indices.length; k++) this.#checkIndex(indices[k]!);
+    const rows = await this.#load(signal);
+    const codec = (await this.#codecs()).sample;
+    const out = new Array<SampleValue>(indices.length);
+    const byRow = new Map<number, number[]>();
+    for (let k = 0; k < indices.length; k++) {
+      const { r } = this.#locate(indices[k]!);
+      let list = byRow.get(r);
+      if (!list) byRow.set(r, (list = []));
+      list.push(k);
+    }
+    await Promise.all([...byRow].map(async ([r, ks]) => {
+      const row = rows[r]!;
+      const openRow = this.#open !== null && r === rows.length - 1;
+      if (row.tiles || openRow) {
+        for (const k of ks) out[k] = await this.read(indices[k]!, opts);
+        return;
+      }
+      const key = keys.chunk(this.key, row.id);
+      const base = this.#locateStart(r);
+      const locals = ks.map((k) => indices[k]! - base);
+      let payload: Uint8Array;
+      let header: ChunkHeader;
+      let origin = 0;
+      if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
+        ({ header, payload } = await this.#wholeChunk(row, key, signal));
+      } else {
+        header = await this.#header(row, key, signal);
+        const groups = new Map<number, ReturnType<typeof groupOf>>();
+        for (const l of locals) groups.set(Math.floor(l / header.groupSize), groupOf(header, l));
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = 0;
+        for (const g of groups.values()) {
+          lo = Math.min(lo, g.start);
+          hi = Math.max(hi, g.end);
+        }
+        const got = await this.#ds.store.get(key, { range: { offset: header.headerLength + lo, length: hi - lo }, signal });
+        if (!got) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
+        for (const g of groups.values()) this.#ds.verify(got, g.start - lo, g.end - lo, g.checksum, key, header.headerLength + g.start);
+        payload = got;
+        origin = lo;
+      }
+      ks.forEach((k, j) => {
+        const [s, e] = sampleRange(header, locals[j]!);
+        out[k] = decodeStored(this.tensorMeta, codec, payload.slice(s - origin, e - origin), sampleShape(header, locals[j]!)) as SampleValue;
+      });
+    }));
+    return out;
+  }
+
+  #locateStart(r: number): number {
+    return this.#starts![r]!;
+  }
+
+  /** A sub-slice of one sample over its leading dims (`images[0, 10:20]` is `readSlice(0, [[10, 20]])`); tiled samples fetch only the tiles it touches. */
+  async readSlice(index: number, slice: SliceSpec, opts?: ReadOptions): Promise<NDArray> {
+    this.#checkIndex(index);
+    const rows = await this.#load(opts?.signal);
+    const { r } = this.#locate(index);
+    const row = rows[r]!;
+    const shape = row.tiles ? [...row.tiles.shape] : [...(await this.shape(index, opts))];
+    if (this.tensorMeta.encoding !== "array") throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.name)}: only array samples can be sliced`);
+    if (slice.length > shape.length) throw new SampleShapeError(this.name, index, `slice has ${slice.length} axes, sample has ${shape.length}`);
+    const start = shape.map(() => 0);
+    const stop = [...shape];
+    const keep: boolean[] = shape.map(() => true);
+    slice.forEach((s, i) => {
+      const d = shape[i]!;
+      if (typeof s === "number") {
+        const v = s < 0 ? d + s : s;
+        if (!Number.isInteger(v) || v < 0 || v >= d) throw new SampleShapeError(this.name, index, `index ${s} out of range for axis ${i} of size ${d}`);
+        start[i] = v;
+        stop[i] = v + 1;
+        keep[i] = false;
+      } else {
+        const a = Math.max(0, Math.min(d, s[0] < 0 ? d + s[0] : s[0]));
+        const b = Math.max(a, Math.min(d, s[1] < 0 ? d + s[1] : s[1]));
+        start[i] = a;
+        stop[i] = b;
+      }
+    });
+    const box = row.tiles ? await this.#readTiled(row.tiles, { start, stop }, opts?.signal) : extractBox((await this.read(index, opts)) as NDArray, start, stop);
+    return ndarray(box.dtype, box.shape.filter((_, i) => keep[i]), box.data);
+  }
+
+  async shape(index: number, opts?: ReadOptions): Promise<readonly number[]> {
+    this.#checkIndex(index);
+    const rows = await this.#load(opts?.signal);
+    const { r, local } = this.#locate(index);
+    const row = rows[r]!;
+    if (row.tiles) return [...row.tiles.shape];
+    if (this.#open && r === rows.length - 1) return this.#open.shape(local);
+    return sampleShape(await this.#header(row, keys.chunk(this.key, row.id), opts?.signal), local);
+  }
+
+  /** Scalar-per-row tensors as one typed array (chunk payloads copied in, no per-sample objects). */
+  async column(opts?: ReadOptions): Promise<NDArray | undefined> {
+    const m = this.tensorMeta;
+    if (m.encoding !== "array" || m.sampleCompression || m.dtype === null) return undefined;
+    if (this.#length > 0 && (shapeSize(this.maxShape) !== 1 || shapeSize(this.minShape) !== 1)) return undefined;
+    const rows = await this.#load(opts?.signal);
+    const out = allocTyped(m.dtype, this.#length) as TypedArray;
+    const bytesOut = bytesOf(out);
+    const item = dtypeInfo(m.dtype).itemSize;
+    let at = 0;
+    await Promise.all(rows.map(async (row, r) => {
+      const pos = at;
+      at += row.count * item;
+      if (this.#open && r === rows.length - 1) {
+        for (let i = 0; i < row.count; i++) bytesOut.set(this.#open.sample(i), pos + i * item);
+        return;
+      }
+      const { payload } = await this.#wholeChunk(row, keys.chunk(this.key, row.id), opts?.signal);
+      bytesOut.set(payload, pos);
+    }));
+    return ndarray(m.dtype, [this.#length], out as never);
+  }
+
+  async readBytes(index: number, opts?: ReadOptions): Promise<{ bytes: Uint8Array; compression: string | null }> {
+    const st = await this.#stored(index, opts?.signal);
+    if ("array" in st) return { bytes: bytesOf(st.array.data as TypedArray), compression: null };
+    return { bytes: st.bytes, compression: this.tensorMeta.sampleCompression };
+  }
+
+  /** Row number (chunk ordinal) of each sample: a locality hint for loaders. */
+  async chunkIds(opts?: ReadOptions): Promise<Uint32Array> {
+    const rows = await this.#load(opts?.signal);
+    const out = new Uint32Array(this.#length);
+    let at = 0;
+    rows.forEach((row, r) => {
+      out.fill(r, at, at + row.count);
+      at += row.count;
+    });
+    return out;
+  }
+
+  // ---------- flush ----------
+
+  /** Seals the open chunk so the next flush writes it (the dataset then awaits every write). */
+  sealForFlush(): void {
+    this.#sealOpen();
+  }
+
+  /** Writes index segments, meta and change sets (after the chunk writes have completed) and returns the manifest entry. */
+  async persist(signal?: AbortSignal): Promise<ManifestTensor> {
+    const store = this.#ds.store;
+    if (this.#metaId === null) {
+      const id = randomHex();
+      await store.set(keys.meta(this.key, id), encodeJson(this.tensorMeta), { ifNoneMatch: "*", signal });
+      this.#metaId = id;
+    }
+    if (this.#rows) {
+      const rows = this.#rows;
+      const keepSegs: { id: string; rows: number }[] = [];
+      let covered = 0;
+      for (const s of this.#segments) {
+        if (s.rows < 0 || covered + s.rows > this.#dirtyFrom) break;
+        keepSegs.push(s);
+        covered += s.rows;
+      }
+      if (covered < rows.length || keepSegs.length !== this.#segments.length) {
+        const id = randomHex();
+        const seg = rows.slice(covered);
+        if (seg.length > 0) {
+          await store.set(keys.index(this.key, id), encodeIndexSegment(seg as IndexRow[]), { ifNoneMatch: "*", signal });
+          keepSegs.push({ id, rows: seg.length });
+        }
+      }
+      this.#segments = keepSegs;
+      this.#dirtyFrom = Number.POSITIVE_INFINITY;
+    }
+    for (const kind of ["updated", "popped"] as const) {
+      const set = kind === "updated" ? this.#updatedIds : this.#poppedIds;
+      if (set.size === 0) continue;
+      const prev = this.#changes[kind];
+      if (prev) for (const v of await readChangeSet(store, keys.changes(this.key, prev), signal)) set.add(v);
+      const id = randomHex();
+      await store.set(keys.changes(this.key, id), encodeChangeSet(set), { ifNoneMatch: "*", signal });
+      this.#changes[kind] = id;
+      set.clear();
+    }
+    return {
+      key: this.key, meta: this.#metaId, index: this.#segments.map((s) => s.id), length: this.#length,
+      minShape: [...this.minShape], maxShape: [...this.maxShape], changes: { ...this.#changes },
+    };
+  }
+
+  /** After a commit: changes restart from the current length. */
+  resetChanges(): void {
+    this.#changes = emptyChanges(false, this.#length);
+    this.#updatedIds.clear();
+    this.#poppedIds.clear();
+  }
+}
+
+function byteEstimate(s: EngineSample): number {
+  if (typeof s === "string") return s.length;
+  if (typeof s === "object" && s !== null) {
+    if ("data" in s && ArrayBuffer.isView((s as NDArray).data)) return (s as NDArray).data.byteLength;
+    if ("bytes" in s && (s as { bytes: unknown }).bytes instanceof Uint8Array) return (s as { bytes: Uint8Array }).bytes.byteLength;
+    if ("array" in s) return (s as { array: NDArray }).array.data.byteLength;
+  }
+  return 64;
+}
+
+const CHANGES_MAGIC = 0x53434853; // "SHCS"
+
+function encodeChangeSet(ids: Set<bigint>): Uint8Array {
+  const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out = new Uint8Array(12 + 8 * sorted.length + 4);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, CHANGES_MAGIC, true);
+  view.setUint8(4, 1);
+  view.setUint32(8, sorted.length, true);
+  sorted.forEach((v, i) => view.setBigUint64(12 + 8 * i, v, true));
+  view.setUint32(out.length - 4, xxh32Of(out, out.length - 4), true);
+  return out;
+}
+
+function xxh32Of(b: Uint8Array, end: number): number {
+  return xxh32(b, 0, end);
+}
+
+export async function readChangeSet(store: DatasetEngine["store"], key: string, signal?: AbortSignal): Promise<bigint[]> {
+  const bytes = await store.get(key, { signal });
+  if (!bytes) throw new MissingChunkError(key, "change set");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 16 || view.getUint32(0, true) !== CHANGES_MAGIC) throw new CorruptChunkError(key, 0, "bad magic (expected SHCS)");
+  const n = view.getUint32(8, true);
+  if (bytes.byteLength !== 16 + 8 * n || xxh32Of(bytes, bytes.byteLength - 4) !== view.getUint32(bytes.byteLength - 4, true)) {
+    throw new CorruptChunkError(key, bytes.byteLength - 4, "change set checksum or length mismatch");
+  }
+  return Array.from({ length: n }, (_, i) => view.getBigUint64(12 + 8 * i, true));
+}

@@ -1,0 +1,49 @@
+import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store } from "@shoal/storage";
+
+/** Wraps a store and counts requests, so tests can assert how many reads an operation made. */
+export class CountingStore implements Store {
+  readonly inner: Store;
+  gets = 0;
+  rangeGets = 0;
+  sets = 0;
+  constructor(inner: Store) {
+    this.inner = inner;
+  }
+  get capabilities() {
+    return this.inner.capabilities;
+  }
+  get(key: string, opts?: GetOptions) {
+    this.gets++;
+    if (opts?.range) this.rangeGets++;
+    return this.inner.get(key, opts);
+  }
+  set(key: string, value: Uint8Array, opts?: SetOptions) {
+    this.sets++;
+    return this.inner.set(key, value, opts);
+  }
+  delete(key: string, opts?: RequestOptions) {
+    return this.inner.delete(key, opts);
+  }
+  list(prefix: string, opts?: RequestOptions) {
+    return this.inner.list(prefix, opts);
+  }
+  head(key: string, opts?: RequestOptions): Promise<ObjectInfo | undefined> {
+    return this.inner.head(key, opts);
+  }
+  reset() {
+    this.gets = this.rangeGets = this.sets = 0;
+  }
+}
+
+/** Deterministic pseudo-random bytes (xorshift), so test data is varied but reproducible. */
+export function noise(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}

@@ -1,0 +1,195 @@
+/**
+ * LocalFiles over node:fs (Node, Bun, Deno): folder walks, streaming hashes with node:crypto, atomic writes and
+ * hardlinked views. Node-only; reached through `@shoal/clearml-compat/node`, never from the root entry.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { chmod, copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, symlink } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { InvalidPathError } from "./errors.ts";
+import type { Hasher } from "./hash.ts";
+import { randomId } from "./hash.ts";
+import { assertEntryPath } from "./paths.ts";
+import type { IOOptions, LocalFiles } from "./types.ts";
+
+const HASH_BLOCK = 1024 * 1024;
+
+function nodeHasher(): Hasher {
+  const h = createHash("sha256");
+  return {
+    update(block) {
+      h.update(block);
+    },
+    digestHex() {
+      return h.digest("hex");
+    },
+  };
+}
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/** The default cache root: `$SHOAL_CACHE_DIR`, else `$XDG_CACHE_HOME/shoal`, else `~/.cache/shoal`; files under `files/`. */
+export function defaultCacheDir(): string {
+  const env = typeof process !== "undefined" ? process.env : {};
+  const root = env.SHOAL_CACHE_DIR ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, "shoal") : join(homedir(), ".cache", "shoal"));
+  return join(root, "files");
+}
+
+/** A LocalFiles whose read-only copies are cached under `cacheDir` (default `defaultCacheDir()`). */
+export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFiles {
+  const cacheRoot = resolve(opts.cacheDir ?? defaultCacheDir());
+
+  async function read(path: string, offset: number, length: number, o?: IOOptions): Promise<Uint8Array> {
+    o?.signal?.throwIfAborted();
+    const fh = await open(path, "r");
+    try {
+      const buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === length ? buf : buf.subarray(0, got);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  return {
+    resolve: (path) => resolve(path),
+    inside(root, entryPath) {
+      assertEntryPath(entryPath);
+      const full = join(root, ...entryPath.split("/"));
+      const rel = relative(root, full);
+      if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) throw new InvalidPathError(entryPath, `resolves outside ${root}`);
+      return full;
+    },
+    relative: (from, path) => relative(from, path).split(sep).join("/"),
+    async stat(path) {
+      try {
+        const st = await stat(path);
+        return { kind: st.isFile() ? "file" : st.isDirectory() ? "directory" : "other", size: st.size };
+      } catch (e) {
+        if (errCode(e) === "ENOENT" || errCode(e) === "ENOTDIR") return undefined;
+        throw e;
+      }
+    },
+    async *walk(dir, o) {
+      const stack: string[] = [""];
+      while (stack.length > 0) {
+        o.signal?.throwIfAborted();
+        const rel = stack.pop() as string;
+        const entries = await readdir(rel === "" ? dir : join(dir, ...rel.split("/")), { withFileTypes: true });
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const subdirs: string[] = [];
+        for (const d of entries) {
+          const child = rel === "" ? d.name : `${rel}/${d.name}`;
+          if (d.isFile()) yield child;
+          else if (d.isSymbolicLink()) {
+            // Symlinked files are followed (their content is stored); symlinked folders are not, which rules out cycles.
+            const st = await stat(join(dir, ...child.split("/"))).catch(() => undefined);
+            if (st?.isFile()) yield child;
+          } else if (d.isDirectory() && o.recursive) subdirs.push(child);
+        }
+        for (const s of subdirs.reverse()) stack.push(s);
+      }
+    },
+    async hashFile(path, o) {
+      const h = createHash("sha256");
+      const fh = await open(path, "r");
+      let size = 0;
+      try {
+        const buf = new Uint8Array(HASH_BLOCK);
+        for (;;) {
+          o?.signal?.throwIfAborted();
+          const { bytesRead } = await fh.read(buf, 0, HASH_BLOCK, size);
+          if (bytesRead === 0) break;
+          h.update(buf.subarray(0, bytesRead));
+          size += bytesRead;
+          o?.onBytes?.(bytesRead);
+        }
+      } finally {
+        await fh.close();
+      }
+      return { sha256: h.digest("hex"), size };
+    },
+    read,
+    createHasher: nodeHasher,
+    cacheDir: () => cacheRoot,
+    async mkdirp(dir) {
+      await mkdir(dir, { recursive: true });
+    },
+    async writeFile(path, pieces, o) {
+      await mkdir(dirname(path), { recursive: true });
+      const tmp = `${path}.tmp-${randomId()}`;
+      const fh = await open(tmp, "w");
+      try {
+        for await (const piece of pieces) {
+          o?.signal?.throwIfAborted();
+          let at = 0;
+          while (at < piece.length) at += (await fh.write(piece, at, piece.length - at)).bytesWritten;
+        }
+        await fh.close();
+        if (o?.readOnly) await chmod(tmp, 0o444);
+        await rename(tmp, path);
+      } catch (e) {
+        await fh.close().catch(() => undefined);
+        await rm(tmp, { force: true });
+        throw e;
+      }
+    },
+    async place(src, dst, mode) {
+      await mkdir(dirname(dst), { recursive: true });
+      await rm(dst, { force: true });
+      if (mode === "symlink") return symlink(src, dst);
+      if (mode === "link") {
+        try {
+          return await link(src, dst);
+        } catch (e) {
+          // Another volume, a link-count cap or a filesystem without hardlinks: copy instead.
+          if (!["EXDEV", "EMLINK", "EPERM", "ENOTSUP", "EOPNOTSUPP"].includes(errCode(e) ?? "")) throw e;
+        }
+        await copyFile(src, dst);
+        return chmod(dst, 0o444);
+      }
+      await copyFile(src, dst);
+      await chmod(dst, 0o644);
+    },
+    async remove(path) {
+      await rm(path, { recursive: true, force: true });
+    },
+    async renameDir(src, dst) {
+      await mkdir(dirname(dst), { recursive: true });
+      try {
+        await rename(src, dst);
+        return true;
+      } catch (e) {
+        if (["ENOTEMPTY", "EEXIST", "EPERM", "EISDIR"].includes(errCode(e) ?? "")) return false;
+        throw e;
+      }
+    },
+    async readDir(path) {
+      try {
+        return await readdir(path);
+      } catch (e) {
+        if (errCode(e) === "ENOENT") return undefined;
+        throw e;
+      }
+    },
+    async readText(path) {
+      try {
+        return await readFile(path, "utf8");
+      } catch (e) {
+        if (errCode(e) === "ENOENT" || errCode(e) === "ENOTDIR") return undefined;
+        throw e;
+      }
+    },
+  };
+}
+
+/** The LocalFiles the `/node` FileDataset uses by default. */
+export const nodeLocalFiles: LocalFiles = createNodeLocalFiles();

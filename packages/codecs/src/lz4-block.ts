@@ -1,0 +1,219 @@
+/**
+ * The raw LZ4 block format (no framing): a greedy hash-table compressor modelled on the reference `LZ4_compress_fast`
+ * and a bounds-checked decompressor. Both work on caller-supplied typed arrays and allocate nothing per sequence.
+ * @module
+ */
+import { CorruptDataError, InvalidArgumentError } from "@shoal/core";
+
+const MIN_MATCH = 4;
+/** The spec's end-of-block rules: the last 5 bytes are literals and the last match starts ≥ 12 bytes from the end. */
+const LAST_LITERALS = 5;
+const MF_LIMIT = 12;
+const MAX_OFFSET = 65535;
+const HASH_LOG = 16;
+/** As in the reference: after 2^6 misses the search step grows, so incompressible data is skipped quickly. */
+const SKIP_TRIGGER = 6;
+/** LZ4_MAX_INPUT_SIZE of the reference implementation. */
+export const LZ4_MAX_INPUT_SIZE = 0x7e000000;
+
+/*
+ * The hash table is shared across calls. Entries hold `base + position`; each call advances `base` past every value
+ * the previous call stored, so stale entries read as negative positions and the table never needs clearing.
+ */
+const table = new Int32Array(1 << HASH_LOG);
+let base = 1;
+
+/** Worst-case compressed size of `n` input bytes (LZ4_compressBound). */
+export function lz4BlockBound(n: number): number {
+  return n + Math.floor(n / 255) + 16;
+}
+
+function read32(a: Uint8Array, i: number): number {
+  return a[i]! | (a[i + 1]! << 8) | (a[i + 2]! << 16) | (a[i + 3]! << 24);
+}
+
+function hash(sequence: number): number {
+  return Math.imul(sequence, -1640531535) >>> (32 - HASH_LOG);
+}
+
+/**
+ * Compresses `src` as one LZ4 block into `dst` starting at `dstOffset`; returns the end offset in `dst`.
+ * `dst` must have room for `lz4BlockBound(src.length)` bytes after `dstOffset`.
+ */
+export function lz4CompressBlock(src: Uint8Array, dst: Uint8Array, dstOffset = 0): number {
+  const n = src.length;
+  if (n > LZ4_MAX_INPUT_SIZE) throw new InvalidArgumentError(`[shoal] lz4: input of ${n} bytes exceeds the LZ4 maximum of ${LZ4_MAX_INPUT_SIZE}`);
+  if (dst.length - dstOffset < lz4BlockBound(n)) {
+    throw new InvalidArgumentError(`[shoal] lz4: output buffer has ${dst.length - dstOffset} bytes, needs ${lz4BlockBound(n)}`);
+  }
+  if (base + n >= 0x7fffffff) {
+    table.fill(0);
+    base = 1;
+  }
+  const b = base;
+  base += n + 1;
+  let op = dstOffset;
+  let anchor = 0;
+  if (n >= MF_LIMIT + 1) {
+    const mfLimit = n - MF_LIMIT;
+    const matchLimit = n - LAST_LITERALS;
+    let ip = 0;
+    table[hash(read32(src, 0))] = b;
+    ip = 1;
+    outer: for (;;) {
+      // Find a match: probe positions with a step that grows with consecutive misses.
+      let ref = 0;
+      let searchMatchNb = 1 << SKIP_TRIGGER;
+      let forwardIp = ip;
+      let sequence = 0;
+      for (;;) {
+        ip = forwardIp;
+        forwardIp = ip + (searchMatchNb++ >> SKIP_TRIGGER);
+        if (forwardIp > mfLimit) break outer;
+        sequence = read32(src, ip);
+        const h = hash(sequence);
+        ref = table[h]! - b;
+        table[h] = ip + b;
+        if (ref >= 0 && ip - ref <= MAX_OFFSET && read32(src, ref) === sequence) break;
+      }
+      // Extend backwards over literals that also match.
+      while (ip > anchor && ref > 0 && src[ip - 1] === src[ref - 1]) {
+        ip--;
+        ref--;
+      }
+      // Extend forwards, stopping where the trailing literals begin.
+      let end = ip + MIN_MATCH;
+      let r = ref + MIN_MATCH;
+      while (end < matchLimit && src[end] === src[r]) {
+        end++;
+        r++;
+      }
+      op = writeSequence(src, anchor, ip - anchor, ip - ref, end - ip, dst, op);
+      ip = end;
+      anchor = ip;
+      if (ip > mfLimit) break;
+      table[hash(read32(src, ip - 2))] = ip - 2 + b;
+    }
+  }
+  return writeLastLiterals(src, anchor, n - anchor, dst, op);
+}
+
+function writeLength(dst: Uint8Array, op: number, rest: number): number {
+  while (rest >= 255) {
+    dst[op++] = 255;
+    rest -= 255;
+  }
+  dst[op++] = rest;
+  return op;
+}
+
+function copyBytes(src: Uint8Array, from: number, length: number, dst: Uint8Array, op: number): void {
+  if (length < 32) {
+    for (let i = 0; i < length; i++) dst[op + i] = src[from + i]!;
+  } else {
+    dst.set(src.subarray(from, from + length), op);
+  }
+}
+
+function writeSequence(src: Uint8Array, litStart: number, litLen: number, offset: number, matchLen: number, dst: Uint8Array, op: number): number {
+  const m = matchLen - MIN_MATCH;
+  const tokenPos = op++;
+  let token = m >= 15 ? 15 : m;
+  if (litLen >= 15) {
+    token |= 0xf0;
+    op = writeLength(dst, op, litLen - 15);
+  } else {
+    token |= litLen << 4;
+  }
+  dst[tokenPos] = token;
+  copyBytes(src, litStart, litLen, dst, op);
+  op += litLen;
+  dst[op++] = offset & 0xff;
+  dst[op++] = offset >>> 8;
+  if (m >= 15) op = writeLength(dst, op, m - 15);
+  return op;
+}
+
+function writeLastLiterals(src: Uint8Array, litStart: number, litLen: number, dst: Uint8Array, op: number): number {
+  if (litLen >= 15) {
+    dst[op++] = 0xf0;
+    op = writeLength(dst, op, litLen - 15);
+  } else {
+    dst[op++] = litLen << 4;
+  }
+  copyBytes(src, litStart, litLen, dst, op);
+  return op + litLen;
+}
+
+/**
+ * Decompresses the LZ4 block `src[srcStart, srcEnd)` into `dst` starting at `dstStart`, never writing at or past
+ * `dstEnd`; returns the end offset in `dst`. Matches may reach back to `windowStart` (≤ dstStart), which lets
+ * linked frame blocks refer to the blocks before them. `codec` and `srcBase` only shape error messages
+ * (`srcBase` is the absolute offset of `src[0]` in the caller's input).
+ */
+export function lz4DecompressBlock(
+  src: Uint8Array,
+  srcStart: number,
+  srcEnd: number,
+  dst: Uint8Array,
+  dstStart: number,
+  dstEnd: number,
+  windowStart = dstStart,
+  codec = "lz4",
+  srcBase = 0,
+): number {
+  let ip = srcStart;
+  let op = dstStart;
+  const fail = (what: string, at: number): never => {
+    throw new CorruptDataError(codec, what, { offset: srcBase + at });
+  };
+  if (ip >= srcEnd) fail("empty block", ip);
+  for (;;) {
+    const token = src[ip++]!;
+    let litLen = token >>> 4;
+    if (litLen === 15) {
+      let byte = 255;
+      while (byte === 255) {
+        if (ip >= srcEnd) fail("truncated literal length", ip);
+        byte = src[ip++]!;
+        litLen += byte;
+      }
+    }
+    if (litLen > srcEnd - ip) fail(`literal run of ${litLen} bytes runs past the end of the input`, ip);
+    if (litLen > dstEnd - op) fail(`literal run of ${litLen} bytes runs past the end of the output (${dstEnd - dstStart} bytes)`, ip);
+    copyBytes(src, ip, litLen, dst, op);
+    ip += litLen;
+    op += litLen;
+    if (ip === srcEnd) return op;
+    if (srcEnd - ip < 2) fail("truncated match offset", ip);
+    const offset = src[ip]! | (src[ip + 1]! << 8);
+    if (offset === 0 || offset > op - windowStart) fail(`match offset ${offset} points before the start of the output`, ip);
+    ip += 2;
+    let matchLen = token & 15;
+    if (matchLen === 15) {
+      let byte = 255;
+      while (byte === 255) {
+        if (ip >= srcEnd) fail("truncated match length", ip);
+        byte = src[ip++]!;
+        matchLen += byte;
+      }
+    }
+    matchLen += MIN_MATCH;
+    if (matchLen > dstEnd - op) fail(`match of ${matchLen} bytes runs past the end of the output (${dstEnd - dstStart} bytes)`, ip);
+    const from = op - offset;
+    if (matchLen < 32) {
+      // A byte loop copies overlapping matches (offset < length) correctly: each byte may repeat one just written.
+      for (let i = 0; i < matchLen; i++) dst[op + i] = dst[from + i]!;
+      op += matchLen;
+    } else {
+      // The repeated pattern doubles with each copyWithin, so long runs cost O(log n) calls.
+      let remaining = matchLen;
+      while (remaining > 0) {
+        const step = Math.min(remaining, op - from);
+        dst.copyWithin(op, from, from + step);
+        op += step;
+        remaining -= step;
+      }
+    }
+  }
+}

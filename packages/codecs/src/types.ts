@@ -1,0 +1,33 @@
+/**
+ * The codec contract: whole-buffer byte codecs (chunk compression) and per-sample media codecs.
+ * @module
+ */
+import type { DType, NDArray } from "@shoal/core";
+
+/** A whole-buffer, synchronous byte compressor (lz4, deflate, zlib, gzip). */
+export interface BytesCodec {
+  readonly kind: "bytes";
+  readonly name: string;
+  encode(data: Uint8Array, opts?: { level?: number }): Uint8Array;
+  /** `outLength`, when the caller knows it, lets the decoder preallocate. Corrupt/truncated input → CorruptDataError. */
+  decode(data: Uint8Array, opts?: { outLength?: number }): Uint8Array;
+}
+
+/** Shape and dtype of one encoded sample, read from its header. */
+export interface SampleInfo {
+  shape: number[];
+  dtype: DType;
+}
+
+/** A one-sample-per-blob media codec (jpeg, png, wav). */
+export interface SampleCodec {
+  readonly kind: "sample";
+  readonly name: string;
+  /** Cheap header parse: shape and dtype without decoding pixels/frames. */
+  readInfo(data: Uint8Array): SampleInfo;
+  /** Images: [height, width, channels] uint8 (uint16 for 16-bit PNG); wav: [frames, channels]. */
+  decode(data: Uint8Array): NDArray;
+  encode?(array: NDArray, opts?: { quality?: number }): Uint8Array;
+}
+
+export type Codec = BytesCodec | SampleCodec;

@@ -1,0 +1,385 @@
+/**
+ * One epoch: read runs of the epoch order (chunk by chunk, bounded look-ahead), pass records through the shuffle
+ * buffer, cut batches, decode them (workers or in-thread, bounded prefetch), then drop failures, transform and
+ * collate. Payloads of records waiting in the buffer are the only per-sample state.
+ * @module
+ */
+import { type NDArray, type TypedArray, allocTyped, ndarray } from "@shoal/core";
+import { collateValues, defaultCollate, dropSamples, imagesOf, isNDArray, sampleOf } from "./collate.ts";
+import { SampleReadError } from "./errors.ts";
+import type { ShuffleBuffer } from "./shuffle-buffer.ts";
+import type { TensorPlan } from "./tensor-plan.ts";
+import type { Batch, Transform } from "./types.ts";
+import { decodeJob } from "./workers/decode-core.ts";
+import type { WorkerPool } from "./workers/pool.ts";
+import type { DecodeJob, DecodedTensor } from "./workers/protocol.ts";
+
+export interface EpochContext {
+  /** Positions (of the loader's view) in this rank's epoch order, before the shuffle buffer. */
+  order: Uint32Array;
+  /** Dense chunk number per view position: runs never cross a chunk. */
+  chunkOf: Uint32Array;
+  /** Root row index per view position. */
+  roots: Uint32Array;
+  tensors: TensorPlan[];
+  batchSize: number;
+  dropLast: boolean;
+  buffer: ShuffleBuffer | null;
+  ignoreErrors: boolean;
+  numThreads: number;
+  prefetch: number;
+  pool: WorkerPool | null;
+  transform: Transform | null;
+  collate: ((samples: unknown[]) => unknown) | null;
+  returnIndex: boolean;
+  signal: AbortSignal | undefined;
+  onSkip(count: number): void;
+  log(message: string): void;
+}
+
+interface RunResult {
+  start: number;
+  end: number;
+  /** Per payload tensor, one value per record of the run (undefined where it failed). */
+  values: unknown[][];
+  failed: Uint8Array | null;
+}
+
+interface RawBatch {
+  ids: Int32Array;
+  payload: unknown[][];
+}
+
+interface DecodedBatch {
+  ids: Int32Array;
+  values: unknown[];
+  /** Batch positions that failed, ascending. */
+  failed: number[];
+}
+
+const RUN_BYTES = 16 * 1024 * 1024;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Splits the order into runs that stay inside one chunk and hold about RUN_BYTES of samples. */
+function runsOf(ctx: EpochContext, payloadTensors: TensorPlan[]): Uint32Array {
+  const perSample = payloadTensors.reduce((s, t) => s + t.estimateBytes, 0);
+  const maxRun = payloadTensors.length === 0 ? 65536 : Math.max(1, Math.min(65536, Math.floor(RUN_BYTES / Math.max(1, perSample))));
+  const bounds: number[] = [0];
+  const { order, chunkOf } = ctx;
+  let start = 0;
+  for (let k = 1; k <= order.length; k++) {
+    if (k === order.length || k - start >= maxRun || chunkOf[order[k]!] !== chunkOf[order[k - 1]!]) {
+      bounds.push(k);
+      start = k;
+    }
+  }
+  if (order.length === 0) return new Uint32Array(1);
+  return Uint32Array.from(bounds);
+}
+
+async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], start: number, end: number): Promise<RunResult> {
+  const positions = ctx.order.subarray(start, end);
+  const n = end - start;
+  let failed: Uint8Array | null = null;
+  const fail = (t: TensorPlan, j: number, cause: unknown): void => {
+    if (!ctx.ignoreErrors) throw new SampleReadError(t.name, ctx.roots[positions[j]!]!, "read", { cause });
+    failed ??= new Uint8Array(n);
+    failed[j] = 1;
+  };
+  const opts = { signal: ctx.signal };
+  const values = await Promise.all(
+    payloadTensors.map(async (t) => {
+      if (t.kind === "read") {
+        try {
+          return await t.col.readMany(positions, opts);
+        } catch (e) {
+          if (ctx.signal?.aborted) throw e;
+          // Find the failing samples one by one, so the error (or the skip) names the right index.
+          const out: unknown[] = new Array(n);
+          for (let j = 0; j < n; j++) {
+            try {
+              out[j] = await t.col.read(positions[j]!, opts);
+            } catch (err) {
+              fail(t, j, err);
+            }
+          }
+          return out;
+        }
+      }
+      const col = t.col;
+      return Promise.all(
+        Array.from(positions, (p, j) =>
+          col.readBytes!(p, opts).then(
+            (r) => r.bytes,
+            (err: unknown) => {
+              if (ctx.signal?.aborted) throw err;
+              fail(t, j, err);
+              return undefined;
+            },
+          ),
+        ),
+      );
+    }),
+  );
+  return { start, end, values, failed };
+}
+
+/** Runs read ahead, at most `numThreads` in flight, yielded in order. */
+async function* readRuns(ctx: EpochContext, payloadTensors: TensorPlan[]): AsyncGenerator<RunResult> {
+  const bounds = runsOf(ctx, payloadTensors);
+  const inflight: Promise<RunResult>[] = [];
+  let next = 0;
+  const count = bounds.length - 1;
+  const start = (): void => {
+    const p = fetchRun(ctx, payloadTensors, bounds[next]!, bounds[next + 1]!);
+    p.catch(() => undefined);
+    inflight.push(p);
+    next++;
+  };
+  const lookahead = payloadTensors.length === 0 ? 1 : ctx.numThreads;
+  while (next < count && inflight.length < lookahead) start();
+  while (inflight.length > 0) {
+    const r = await inflight.shift()!;
+    if (next < count) start();
+    yield r;
+  }
+}
+
+function sizeOf(v: unknown): number {
+  if (v instanceof Uint8Array) return v.byteLength;
+  if (isNDArray(v)) return v.data.byteLength;
+  if (typeof v === "string") return v.length;
+  if (Array.isArray(v)) return v.reduce((s: number, x) => s + sizeOf(x), 0);
+  return 8;
+}
+
+async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
+  const payloadTensors = ctx.tensors.filter((t) => t.kind !== "column");
+  const fixedBytes = ctx.tensors.reduce((s, t) => s + (t.kind === "column" ? t.estimateBytes : 0), 0);
+  const payload = new Map<number, unknown[]>();
+  const B = ctx.batchSize;
+  const ready: Int32Array[] = [];
+  let cur = new Int32Array(B);
+  let fill = 0;
+  const emit = (k: number): void => {
+    cur[fill++] = k;
+    if (fill === B) {
+      ready.push(cur);
+      cur = new Int32Array(B);
+      fill = 0;
+    }
+  };
+  const take = (ids: Int32Array): RawBatch => {
+    if (payloadTensors.length === 0) return { ids, payload: [] };
+    const cols = payloadTensors.map(() => new Array<unknown>(ids.length));
+    for (let j = 0; j < ids.length; j++) {
+      const rec = payload.get(ids[j]!)!;
+      payload.delete(ids[j]!);
+      for (let t = 0; t < cols.length; t++) cols[t]![j] = rec[t];
+    }
+    return { ids, payload: cols };
+  };
+  const buffer = ctx.buffer;
+  for await (const run of readRuns(ctx, payloadTensors)) {
+    let skipped = 0;
+    for (let k = run.start; k < run.end; k++) {
+      const j = k - run.start;
+      if (run.failed?.[j]) {
+        skipped++;
+        continue;
+      }
+      let size = fixedBytes;
+      if (payloadTensors.length > 0) {
+        const rec = run.values.map((vals) => vals[j]);
+        if (buffer) for (const v of rec) size += sizeOf(v);
+        payload.set(k, rec);
+      }
+      if (buffer) buffer.push(k, size, emit);
+      else emit(k);
+    }
+    if (skipped) ctx.onSkip(skipped);
+    for (const ids of ready) yield take(ids);
+    ready.length = 0;
+  }
+  if (buffer) {
+    if (buffer.tooSmall > 0) ctx.log(`shuffle buffer too small: ${buffer.tooSmall} samples passed through unshuffled`);
+    buffer.drain(emit);
+  }
+  for (const ids of ready) yield take(ids);
+  if (fill > 0 && !ctx.dropLast) yield take(cur.subarray(0, fill));
+}
+
+function concatBytes(samples: unknown[]): { bytes: Uint8Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(samples.length + 1);
+  for (let j = 0; j < samples.length; j++) offsets[j + 1] = offsets[j]! + (samples[j] as Uint8Array).byteLength;
+  const bytes = new Uint8Array(offsets[samples.length]!);
+  for (let j = 0; j < samples.length; j++) bytes.set(samples[j] as Uint8Array, offsets[j]!);
+  return { bytes, offsets };
+}
+
+function fromDecoded(d: DecodedTensor, method: string): unknown {
+  if (d.stacked) {
+    const array = ndarray(d.stacked.dtype, d.stacked.shape, d.stacked.data as never) as NDArray;
+    return method === "image" ? imagesOf(array) : array;
+  }
+  const list = (d.ragged ?? []).map((r) => (r ? (ndarray(r.dtype, r.shape, r.data as never) as NDArray) : null));
+  if (method !== "image") return list;
+  return list.map((a) => (a ? imagesOf(ndarray("uint8", [1, ...a.shape], a.data as never))[0] : null));
+}
+
+async function decodeBatch(ctx: EpochContext, raw: RawBatch): Promise<DecodedBatch> {
+  const n = raw.ids.length;
+  const failed = new Set<number>();
+  const values: unknown[] = new Array(ctx.tensors.length);
+  const jobs: DecodeJob[] = [];
+  const jobSlots: number[] = [];
+  let p = 0;
+  for (let t = 0; t < ctx.tensors.length; t++) {
+    const plan = ctx.tensors[t]!;
+    if (plan.kind === "column") {
+      const dense = plan.dense!;
+      const out = allocTyped(dense.dtype, n) as TypedArray;
+      const src = dense.data as TypedArray;
+      for (let j = 0; j < n; j++) (out as Uint32Array)[j] = (src as Uint32Array)[ctx.order[raw.ids[j]!]!]!;
+      values[t] = ndarray(dense.dtype, [n, ...plan.sampleShape], out as never);
+      continue;
+    }
+    const samples = raw.payload[p++]!;
+    if (plan.kind === "read") values[t] = collateValues(samples);
+    else if (plan.kind === "bytes") values[t] = samples;
+    else {
+      const { bytes, offsets } = concatBytes(samples);
+      jobs.push({ tensor: plan.name, codec: plan.codec!, method: plan.method === "image" ? "image" : "numpy", bytes, offsets });
+      jobSlots.push(t);
+    }
+  }
+  if (jobs.length > 0) {
+    const decoded = ctx.pool ? await ctx.pool.decode(jobs) : await Promise.all(jobs.map((j) => decodeJob(j)));
+    for (let i = 0; i < decoded.length; i++) {
+      const d = decoded[i]!;
+      const t = jobSlots[i]!;
+      const plan = ctx.tensors[t]!;
+      for (const f of d.failed) {
+        if (!ctx.ignoreErrors) throw new SampleReadError(plan.name, ctx.roots[ctx.order[raw.ids[f.at]!]!]!, "decode", { cause: new Error(f.message) });
+        failed.add(f.at);
+      }
+      values[t] = fromDecoded(d, plan.method);
+    }
+  }
+  return { ids: raw.ids, values, failed: [...failed].sort((a, b) => a - b) };
+}
+
+function indexArray(ctx: EpochContext, ids: Int32Array): NDArray {
+  const out = new Uint32Array(ids.length);
+  for (let j = 0; j < ids.length; j++) out[j] = ctx.roots[ctx.order[ids[j]!]!]!;
+  return ndarray("uint32", [ids.length], out);
+}
+
+function finalize(ctx: EpochContext, d: DecodedBatch): unknown {
+  let ids = d.ids;
+  let values = d.values;
+  if (d.failed.length > 0) {
+    ctx.onSkip(d.failed.length);
+    values = values.map((v) => dropSamples(v, d.failed, ids.length));
+    const skip = new Set(d.failed);
+    ids = ids.filter((_, j) => !skip.has(j));
+  }
+  const names = ctx.tensors.map((t) => t.name);
+  const transform = ctx.transform;
+  if (!transform && !ctx.collate) {
+    const batch: Batch = {};
+    for (let t = 0; t < names.length; t++) batch[names[t]!] = values[t] as Batch[string];
+    if (ctx.returnIndex) batch.index = indexArray(ctx, ids);
+    return batch;
+  }
+  const wantsIndex = ctx.returnIndex || (transform !== null && typeof transform !== "function" && "index" in transform);
+  const index = wantsIndex ? indexArray(ctx, ids) : null;
+  const n = ids.length;
+  const rootOf = (j: number): number => ctx.roots[ctx.order[ids[j]!]!]!;
+  const failedAt: number[] = [];
+  const fail = (key: string, j: number, e: unknown): void => {
+    if (!ctx.ignoreErrors) throw new SampleReadError(key, rootOf(j), "transform", { cause: e });
+    ctx.log(`skipped sample ${rootOf(j)}: ${message(e)}`);
+    failedAt.push(j);
+  };
+  const valueOf = (key: string): unknown => (key === "index" ? index : values[names.indexOf(key)]);
+  if (transform && typeof transform !== "function" && !ctx.collate) {
+    // Dict transform: each listed tensor through its function (or passed through as batched), nothing else.
+    const results = new Map<string, unknown[]>();
+    for (const [key, fn] of Object.entries(transform)) {
+      if (!fn) continue;
+      const batchValue = valueOf(key);
+      const out: unknown[] = new Array(n);
+      for (let j = 0; j < n; j++) {
+        try {
+          out[j] = fn(sampleOf(batchValue, j) as never);
+        } catch (e) {
+          fail(key, j, e);
+        }
+      }
+      results.set(key, out);
+    }
+    const drop = [...new Set(failedAt)].sort((a, b) => a - b);
+    if (drop.length) ctx.onSkip(drop.length);
+    const batch: Record<string, unknown> = {};
+    for (const key of Object.keys(transform)) {
+      const r = results.get(key);
+      batch[key] = r ? collateValues(dropSamples(r, drop, n) as unknown[]) : dropSamples(valueOf(key), drop, n);
+    }
+    return batch;
+  }
+  const kept: unknown[] = [];
+  for (let j = 0; j < n; j++) {
+    const sample: Record<string, unknown> = {};
+    for (let t = 0; t < names.length; t++) sample[names[t]!] = sampleOf(values[t], j);
+    if (index) sample.index = (index.data as Uint32Array)[j];
+    let key = "transform";
+    try {
+      if (typeof transform === "function") kept.push(transform(sample as never));
+      else if (transform) {
+        const out: Record<string, unknown> = {};
+        for (const [k, fn] of Object.entries(transform)) {
+          key = k;
+          out[k] = fn ? fn(sample[k] as never) : sample[k];
+        }
+        kept.push(out);
+      } else kept.push(sample);
+    } catch (e) {
+      fail(key, j, e);
+    }
+  }
+  if (failedAt.length) ctx.onSkip(failedAt.length);
+  return (ctx.collate ?? defaultCollate)(kept);
+}
+
+/** The batches of one epoch, with at most `prefetch` batches decoding ahead of the consumer. */
+export async function* runEpoch(ctx: EpochContext): AsyncGenerator<unknown> {
+  const raw = rawBatches(ctx);
+  const queue: Promise<DecodedBatch>[] = [];
+  let exhausted = false;
+  try {
+    for (;;) {
+      while (!exhausted && queue.length < ctx.prefetch) {
+        ctx.signal?.throwIfAborted();
+        const r = await raw.next();
+        if (r.done) {
+          exhausted = true;
+          break;
+        }
+        const p = decodeBatch(ctx, r.value);
+        p.catch(() => undefined);
+        queue.push(p);
+      }
+      const next = queue.shift();
+      if (!next) return;
+      const batch = finalize(ctx, await next);
+      ctx.signal?.throwIfAborted();
+      yield batch;
+    }
+  } finally {
+    await raw.return(undefined);
+  }
+}

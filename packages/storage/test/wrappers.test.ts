@@ -1,0 +1,136 @@
+import { expectCode, listAll, testStore } from "@shoal/testing";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { FileStore } from "../src/fs.ts";
+import { MemoryStore } from "../src/memory.ts";
+import type { GetOptions } from "../src/types.ts";
+import { withCache } from "../src/with-cache.ts";
+import { withPrefix } from "../src/with-prefix.ts";
+import { withReadOnly } from "../src/with-read-only.ts";
+
+const cas = { writable: true, conditionalWrite: "cas", rangeRead: true } as const;
+
+async function tempFileStore() {
+  const root = await mkdtemp(join(tmpdir(), "shoal-wrappers-"));
+  return { store: new FileStore(root), cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+testStore("withPrefix(MemoryStore)", () => withPrefix(new MemoryStore(), "pre/fix"), { capabilities: cas });
+testStore("withReadOnly(MemoryStore)", () => {
+  const inner = new MemoryStore();
+  return { store: withReadOnly(inner), seed: (key: string, value: Uint8Array) => inner.set(key, value) };
+}, { capabilities: { writable: false, conditionalWrite: "none", rangeRead: true } });
+testStore("withCache(MemoryStore, write-through)", () => withCache(new MemoryStore(), { maxBytes: 2 ** 20 }), { capabilities: cas });
+testStore("withCache(MemoryStore, write-back)", () => withCache(new MemoryStore(), { maxBytes: 2 ** 20, mode: "write-back" }), { capabilities: cas });
+testStore(
+  "withCache(withPrefix(FileStore), write-back)",
+  async () => {
+    const { store, cleanup } = await tempFileStore();
+    return { store: withCache(withPrefix(store, "p"), { maxBytes: 2 ** 20, mode: "write-back" }), cleanup };
+  },
+  { capabilities: { writable: true, conditionalWrite: "create", rangeRead: true }, largeValueBytes: 2 ** 20 },
+);
+
+/** A MemoryStore that counts what reaches it, to see what a wrapper absorbed. */
+class CountingStore extends MemoryStore {
+  gets = 0;
+  sets = 0;
+  override get(key: string, opts?: GetOptions) {
+    this.gets++;
+    return super.get(key, opts);
+  }
+  override set(key: string, value: Uint8Array, opts?: Parameters<MemoryStore["set"]>[2]) {
+    this.sets++;
+    return super.set(key, value, opts);
+  }
+}
+
+test("withPrefix stores under the prefix and keys cannot climb out of it", async () => {
+  const inner = new MemoryStore();
+  const store = withPrefix(inner, "a/b/");
+  await store.set("k", new Uint8Array([1]));
+  assert.equal(await listAll(inner, ""), ["a/b/k"]);
+  await expectCode(store.get("../x"), "InvalidKeyError", "climb");
+  assert.throws(() => withPrefix(inner, "../up"), (e: unknown) => (e as { code?: string }).code === "InvalidKeyError");
+});
+
+test("withReadOnly reports itself not writable and refuses writes", async () => {
+  const store = withReadOnly(new MemoryStore());
+  assert.is(store.capabilities.writable, false);
+  await expectCode(store.set("k", new Uint8Array([1])), "ReadOnlyModeError", "set");
+});
+
+test("withCache serves repeated and range reads from memory", async () => {
+  const inner = new CountingStore();
+  await inner.set("k", new Uint8Array([1, 2, 3, 4]));
+  const store = withCache(inner, { maxBytes: 100 });
+  await store.get("k");
+  await store.get("k");
+  assert.equal([...((await store.get("k", { range: { offset: 1, length: 2 } })) ?? [])], [2, 3]);
+  assert.is(inner.gets, 1);
+  assert.is(store.cachedBytes, 4);
+  await expectCode(store.get("k", { range: { offset: 3, length: 2 } }), "RangeError", "cached range past the end");
+});
+
+test("withCache evicts least recently used objects to stay within maxBytes", async () => {
+  const inner = new CountingStore();
+  for (const k of ["a", "b", "c"]) await inner.set(k, new Uint8Array(4));
+  const store = withCache(inner, { maxBytes: 10 });
+  await store.get("a");
+  await store.get("b");
+  await store.get("a"); // a is now the most recent
+  await store.get("c"); // evicts b
+  assert.ok(store.cachedBytes <= 10);
+  const before = inner.gets;
+  await store.get("a");
+  assert.is(inner.gets, before);
+  await store.get("b");
+  assert.is(inner.gets, before + 1);
+});
+
+test("withCache write-back holds writes until flush, and reads/lists see them", async () => {
+  const inner = new CountingStore();
+  const store = withCache(inner, { maxBytes: 1000, mode: "write-back" });
+  await store.set("x/1", new Uint8Array([1]));
+  await store.set("x/2", new Uint8Array([2, 2]));
+  assert.is(inner.sets, 0);
+  assert.is(store.pendingBytes, 3);
+  assert.equal([...((await store.get("x/2")) ?? [])], [2, 2]);
+  assert.equal(await listAll(store, "x/"), ["x/1", "x/2"]);
+  await store.delete("x/1");
+  await store.flush();
+  assert.is(store.pendingBytes, 0);
+  assert.equal(await listAll(inner, ""), ["x/2"]);
+});
+
+test("withCache write-back flushes by itself when pending bytes pass maxBytes", async () => {
+  const inner = new CountingStore();
+  const store = withCache(inner, { maxBytes: 10, mode: "write-back" });
+  await store.set("a", new Uint8Array(6));
+  assert.is(inner.sets, 0);
+  await store.set("b", new Uint8Array(6));
+  assert.is(inner.sets, 2);
+  assert.is(store.pendingBytes, 0);
+});
+
+test("withCache conditional writes go to the store, after a buffered write of the same key", async () => {
+  const inner = new CountingStore();
+  const store = withCache(inner, { maxBytes: 1000, mode: "write-back" });
+  await store.set("k", new Uint8Array([1]));
+  await expectCode(store.set("k", new Uint8Array([2]), { ifNoneMatch: "*" }), "PreconditionFailedError", "create over buffered");
+  assert.equal([...((await inner.get("k")) ?? [])], [1]);
+  await store.set("new", new Uint8Array([3]), { ifNoneMatch: "*" });
+  assert.equal([...((await inner.get("new")) ?? [])], [3]);
+});
+
+test("withCache refuses bad options", () => {
+  const invalid = (e: unknown) => (e as { code?: string }).code === "InvalidArgumentError";
+  assert.throws(() => withCache(new MemoryStore(), { maxBytes: -1 }), invalid);
+  assert.throws(() => withCache(new MemoryStore(), { maxBytes: 1.5 }), invalid);
+  assert.throws(() => withCache(new MemoryStore(), { maxBytes: 10, mode: "later" as "write-back" }), invalid);
+});
+
+test.run();

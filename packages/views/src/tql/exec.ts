@@ -1,0 +1,288 @@
+/**
+ * Query execution: WHERE → GROUP/UNGROUP/EXPAND → SAMPLE BY | (ORDER BY → OFFSET → LIMIT) → projection, over a
+ * view. Results are views over the root dataset; positions inside a query (row_number(), data()) are relative to
+ * the queried view.
+ * @module
+ */
+import { UnsupportedError } from "@shoal/core";
+import { TQLTypeError } from "../errors.ts";
+import { type Rng, rngFor } from "../prng.ts";
+import { weightedDraw } from "../sample.ts";
+import type { ReadOptions, SampleValue, TensorSource } from "../source.ts";
+import { View, view as asView } from "../view.ts";
+import { VirtualColumn } from "../virtual-column.ts";
+import type { Expr, OrderItem, Query, SelectStmt } from "./ast.ts";
+import { type Batch, Evaluator, type Vec } from "./eval.ts";
+import { type KeyColumn, keyTypeError, sortRows } from "./order.ts";
+import { parseQuery } from "./parser.ts";
+import { type Value, describe, isArr, scalarOf, toSample, truthy } from "./values.ts";
+
+export interface QueryOptions extends ReadOptions {
+  /** Seed for RANDOM() and SAMPLE BY (default: the process-wide seed, see `setSeed`). */
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Ctx {
+  rng: Rng;
+  opts: QueryOptions;
+}
+
+/** Positions of one operand, relative to `base`. */
+interface Result {
+  base: View;
+  positions: Uint32Array;
+  tensors?: readonly string[];
+  virtual?: VirtualColumn[];
+  groups?: Uint32Array[];
+}
+
+const QUERY_MESSAGE_MAX = 1000;
+
+/** Runs a TQL query over a source or view; the result is a view over the root dataset. */
+export async function query(source: TensorSource, tql: string, opts: QueryOptions = {}): Promise<View> {
+  const ast = parseQuery(tql);
+  const input = asView(source);
+  const ctx: Ctx = { rng: rngFor(opts.seed), opts };
+  const r = await run(ast, input, ctx);
+  const text = tql.length > QUERY_MESSAGE_MAX ? `${tql.slice(0, QUERY_MESSAGE_MAX - 3)}...` : tql;
+  const groups = r.groups?.map((g) => r.base.withPositions(g).indices());
+  return r.base.withPositions(r.positions, { tensors: r.tensors, virtual: r.virtual, query: text, groups });
+}
+
+async function run(q: Query, input: View, ctx: Ctx): Promise<Result> {
+  if (q.k === "select") return runSelect(q, input, ctx);
+  if (q.k === "wrap") {
+    const inner = await run(q.q, input, ctx);
+    let positions = inner.positions;
+    if (q.order) positions = await orderPositions(inner.base, positions, q.order, ctx, q.offset ?? 0, q.limit);
+    else positions = cut(positions, q.offset ?? 0, q.limit);
+    return { base: inner.base, positions };
+  }
+  const l = await run(q.l, input, ctx);
+  const r = await run(q.r, input, ctx);
+  if (l.base !== input || r.base !== input) throw new UnsupportedError("set-operation-from", "[shoal] UNION/INTERSECT/EXCEPT operands cannot use FROM (subquery)");
+  const a = new Uint8Array(input.length);
+  const b = new Uint8Array(input.length);
+  for (const p of l.positions) a[p] = 1;
+  for (const p of r.positions) b[p] = 1;
+  const out: number[] = [];
+  for (let p = 0; p < input.length; p++) {
+    const keep = q.op === "union" ? a[p] || b[p] : q.op === "intersect" ? a[p] && b[p] : a[p] && !b[p];
+    if (keep) out.push(p);
+  }
+  return { base: input, positions: Uint32Array.from(out) };
+}
+
+function cut(p: Uint32Array, offset: number, limit: number | undefined): Uint32Array {
+  return p.subarray(Math.min(offset, p.length), limit === undefined ? p.length : Math.min(p.length, offset + limit));
+}
+
+function allPositions(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/** Calls `fn` with each loaded batch of `positions`, checking the signal and reporting progress. */
+async function forBatches(ev: Evaluator, positions: Uint32Array, ctx: Ctx, fn: (b: Batch, offset: number) => void): Promise<void> {
+  const size = ev.batchSize;
+  for (let o = 0; o < positions.length; o += size) {
+    ctx.opts.signal?.throwIfAborted();
+    const b = await ev.load(positions.subarray(o, Math.min(positions.length, o + size)));
+    fn(b, o);
+    ctx.opts.onProgress?.(Math.min(positions.length, o + size), positions.length);
+  }
+}
+
+/** Positions (from `positions`) whose WHERE expression is true. */
+export async function wherePositions(table: TensorSource, positions: Uint32Array, where: Expr, ctx: { rng: Rng; opts: QueryOptions }): Promise<Uint32Array> {
+  const ev = new Evaluator(table, [where], ctx.rng, ctx.opts);
+  await ev.prepare();
+  const out = new Uint32Array(positions.length);
+  let count = 0;
+  await forBatches(ev, positions, ctx, (b) => {
+    const v = ev.ev(where, b);
+    const p = b.positions;
+    if (v.k === "num") {
+      const d = v.d;
+      for (let i = 0; i < p.length; i++) if (d[i] !== 0 && d[i] === d[i]) out[count++] = p[i]!;
+    } else if (v.k === "const") {
+      if (truthy(v.v)) for (let i = 0; i < p.length; i++) out[count++] = p[i]!;
+    } else {
+      for (let i = 0; i < p.length; i++) if (truthy(Evaluator.at(v, i), p[i])) out[count++] = p[i]!;
+    }
+  });
+  return out.slice(0, count);
+}
+
+/** Values of `exprs` at `positions`, one array per expression. */
+async function valuesAt(table: TensorSource, positions: Uint32Array, exprs: readonly Expr[], ctx: Ctx, each: (vecs: Vec[], b: Batch, offset: number) => void): Promise<void> {
+  const ev = new Evaluator(table, exprs, ctx.rng, ctx.opts);
+  await ev.prepare();
+  await forBatches(ev, positions, ctx, (b, o) => each(exprs.map((e) => ev.ev(e, b)), b, o));
+}
+
+async function orderPositions(table: View, positions: Uint32Array, order: readonly OrderItem[], ctx: Ctx, offset: number, limit: number | undefined): Promise<Uint32Array> {
+  const n = positions.length;
+  const keys: KeyColumn[] = order.map(() => ({ kind: "num", d: new Float64Array(n) }));
+  await valuesAt(table, positions, order.map((o) => o.expr), ctx, (vecs, b, o) => {
+    vecs.forEach((v, k) => {
+      let key = keys[k]!;
+      if (v.k === "num" && key.kind === "num") {
+        for (let i = 0; i < b.positions.length; i++) key.d[o + i] = v.d[i]!;
+        return;
+      }
+      for (let i = 0; i < b.positions.length; i++) {
+        const s = scalarOf(Evaluator.at(v, i));
+        if (typeof s === "string") {
+          if (key.kind === "num") {
+            if (o + i > 0 && key.d.subarray(0, o + i).some((x) => !Number.isNaN(x))) throw new TQLTypeError("ORDER BY key mixes numbers and strings", b.positions[i]);
+            key = keys[k] = { kind: "str", d: new Array<string | null>(n).fill(null) };
+          }
+          key.d[o + i] = s;
+        } else if (s === null) {
+          if (key.kind === "num") key.d[o + i] = NaN;
+          else key.d[o + i] = null;
+        } else if (typeof s === "number" || typeof s === "boolean") {
+          if (key.kind === "str") throw new TQLTypeError("ORDER BY key mixes numbers and strings", b.positions[i]);
+          key.d[o + i] = Number(s);
+        } else keyTypeError(describe(s), b.positions[i]!);
+      }
+    });
+  });
+  const rows = sortRows(keys, order.map((o) => o.desc), n, offset, limit);
+  const out = new Uint32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = positions[rows[i]!]!;
+  return out;
+}
+
+async function runSelect(s: SelectStmt, input: View, ctx: Ctx): Promise<Result> {
+  let base = input;
+  if (s.from?.k === "query") {
+    const sub = await run(s.from.q, input, ctx);
+    base = sub.base.withPositions(sub.positions, { tensors: sub.tensors, virtual: sub.virtual, groups: sub.groups?.map((g) => sub.base.withPositions(g).indices()) });
+  }
+  let positions = allPositions(base.length);
+  if (s.where) positions = await wherePositions(base, positions, s.where, ctx);
+
+  // UNGROUP BY: a grouped input is already stored flattened (its index lists every row), so rows come out ungrouped.
+  if (s.group) {
+    const groups = new Map<string, number[]>();
+    await valuesAt(base, positions, s.group, ctx, (vecs, b) => {
+      for (let i = 0; i < b.positions.length; i++) {
+        const key = JSON.stringify(vecs.map((v) => keyOf(Evaluator.at(v, i), b.positions[i]!)));
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = []));
+        g.push(b.positions[i]!);
+      }
+    });
+    if (s.order) throw new UnsupportedError("group-order", "[shoal] ORDER BY on GROUP BY results is not supported");
+    const all = cut(Uint32Array.from({ length: groups.size }, (_, k) => k), s.offset ?? 0, s.limit);
+    const list = [...groups.values()];
+    const picked = Array.from(all, (k) => Uint32Array.from(list[k]!));
+    const flat = Uint32Array.from(picked.flatMap((g) => Array.from(g)));
+    return { base, positions: flat, groups: picked, ...(await project(s, base, flat, ctx)) };
+  }
+  if (s.expand) {
+    const [before, after] = s.expand;
+    const mark = new Uint8Array(base.length);
+    for (const p of positions) for (let q = Math.max(0, p - before); q <= Math.min(base.length - 1, p + after); q++) mark[q] = 1;
+    const out: number[] = [];
+    for (let p = 0; p < mark.length; p++) if (mark[p]) out.push(p);
+    positions = Uint32Array.from(out);
+  }
+  if (s.sample) {
+    const sm = s.sample;
+    const weights = new Float64Array(positions.length);
+    const expr: Expr = sm.mode === "expr" ? sm.expr! : { k: "call", name: sm.mode, args: [], weighted: sm.weighted, pos: 0 };
+    await valuesAt(base, positions, [expr], ctx, ([v], b, o) => {
+      for (let i = 0; i < b.positions.length; i++) {
+        const w = v!.k === "num" ? v!.d[i]! : scalarOf(Evaluator.at(v!, i));
+        if (typeof w !== "number" && typeof w !== "boolean") throw new TQLTypeError(`SAMPLE BY weight must be a number, got ${describe(w)}`, b.positions[i]);
+        weights[o + i] = Number(w);
+      }
+    });
+    const drawn = weightedDraw(weights, sm.limit ?? base.length, sm.replace ?? true, ctx.rng);
+    positions = Uint32Array.from(drawn, (k) => positions[k]!);
+  } else if (s.order) {
+    positions = await orderPositions(base, positions, s.order, ctx, s.offset ?? 0, s.limit);
+  } else {
+    positions = cut(positions, s.offset ?? 0, s.limit);
+  }
+  return { base, positions, ...(await project(s, base, positions, ctx)) };
+}
+
+function keyOf(v: Value, row: number): unknown {
+  const s = scalarOf(v);
+  if (s === null || typeof s === "number" || typeof s === "string" || typeof s === "boolean") return s;
+  if (isArr(s)) return Array.from(s.data);
+  if (typeof s === "object") return s.v;
+  throw new TQLTypeError(`GROUP BY key ${describe(s)}`, row);
+}
+
+function firstIdent(e: Expr): string | undefined {
+  switch (e.k) {
+    case "ident":
+      return e.name;
+    case "call":
+      for (const a of e.args) {
+        const n = firstIdent(a);
+        if (n) return n;
+      }
+      return undefined;
+    case "bin":
+      return firstIdent(e.l) ?? firstIdent(e.r);
+    case "neg":
+    case "not":
+    case "sub":
+      return firstIdent(e.e);
+    case "in":
+      return firstIdent(e.e);
+    default:
+      return undefined;
+  }
+}
+
+/** The SELECT list: `*`, kept tensors, and virtual tensors computed at the result rows. */
+async function project(s: SelectStmt, base: View, positions: Uint32Array, ctx: Ctx): Promise<{ tensors?: readonly string[]; virtual?: VirtualColumn[] }> {
+  const baseVirtual = new Map(base.virtualColumns().map((v) => [v.meta.name, v]));
+  const realNames = base.realTensors ?? base.source.tensorNames();
+  const tensors: string[] = [];
+  const virtual: VirtualColumn[] = [];
+  const computed: { name: string; expr: Expr }[] = [];
+  for (const item of s.items) {
+    if (item.expr === "*") {
+      for (const t of realNames) if (!tensors.includes(t)) tensors.push(t);
+      for (const v of baseVirtual.values()) virtual.push(v.pick(positions));
+      continue;
+    }
+    const e = item.expr;
+    if (e.k === "ident" && (item.alias === undefined || item.alias === e.name)) {
+      const v = baseVirtual.get(e.name);
+      if (v) virtual.push(v.pick(positions));
+      else {
+        base.tensor(e.name);
+        if (!tensors.includes(e.name)) tensors.push(e.name);
+      }
+      continue;
+    }
+    computed.push({ name: item.alias ?? firstIdent(e) ?? `expr${computed.length}`, expr: e });
+  }
+  if (computed.length) {
+    const values = computed.map(() => new Array<SampleValue>(positions.length));
+    await valuesAt(base, positions, computed.map((c) => c.expr), ctx, (vecs, b, o) => {
+      vecs.forEach((v, k) => {
+        for (let i = 0; i < b.positions.length; i++) values[k]![o + i] = toSample(Evaluator.at(v, i));
+      });
+    });
+    computed.forEach((c, k) => {
+      const clash = tensors.indexOf(c.name);
+      if (clash >= 0) tensors.splice(clash, 1);
+      virtual.push(new VirtualColumn(c.name, values[k]!));
+    });
+  }
+  const onlyStar = s.items.length === 1 && s.items[0]!.expr === "*";
+  return onlyStar ? { tensors: base.realTensors, virtual: virtual.length ? virtual : undefined } : { tensors, virtual };
+}
+

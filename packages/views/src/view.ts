@@ -1,0 +1,142 @@
+/**
+ * `View`: a lazy selection of root rows (and optionally of tensors) over a TensorSource. Indexing composes indices
+ * and never copies samples. A View is itself a TensorSource, so queries, sampling and the loader accept either.
+ * @module
+ */
+import { TensorDoesNotExistError } from "./errors.ts";
+import { type RowIndex, type Selector, type Slice, composeIndex, fullRange, indexLength, listIndex, rootAt, selectRows, toIndices } from "./row-index.ts";
+import type { TensorColumn, TensorSource } from "./source.ts";
+import { ViewTensor } from "./view-tensor.ts";
+import type { VirtualColumn } from "./virtual-column.ts";
+
+export interface ViewInit {
+  /** Tensors visible in the view (default: all of the source, in source order). */
+  tensors?: readonly string[];
+  /** Virtual tensors (query results), one value per view row, listed after the real tensors. */
+  virtual?: readonly VirtualColumn[];
+  /** The query that produced the view (default save-view message). */
+  query?: string;
+  /** GROUP BY results: root rows of each group, in group order (the index then lists all of them flattened). */
+  groups?: readonly Uint32Array[];
+}
+
+export class View implements TensorSource {
+  /** The dataset without any view applied (`no_view_dataset`). */
+  readonly source: TensorSource;
+  /** Root rows of the view, in view order. */
+  readonly index: RowIndex;
+  readonly query: string | undefined;
+  /** Root rows of each group, for GROUP BY results; undefined otherwise. */
+  readonly groups: readonly Uint32Array[] | undefined;
+  readonly #tensors: readonly string[] | undefined;
+  readonly #virtual: ReadonlyMap<string, VirtualColumn>;
+
+  constructor(source: TensorSource, index: RowIndex = fullRange(source.length), init: ViewInit = {}) {
+    if (source instanceof View) {
+      // Views always point at the root: composing here keeps `sampleIndices` root-relative.
+      index = composeIndex(source.index, index);
+      init = { tensors: init.tensors ?? source.#tensors, virtual: init.virtual, query: init.query };
+      source = source.source;
+    }
+    this.source = source;
+    this.index = index;
+    this.query = init.query;
+    this.groups = init.groups;
+    const real = init.tensors ?? undefined;
+    if (real) for (const t of real) source.tensor(t);
+    this.#tensors = real;
+    this.#virtual = new Map((init.virtual ?? []).map((v) => [v.meta.name, v]));
+  }
+
+  get length(): number {
+    return indexLength(this.index);
+  }
+
+  /** True unless this is the whole source with all its tensors. */
+  get isView(): boolean {
+    const ix = this.index;
+    const whole = ix.kind === "range" && ix.start === 0 && ix.step === 1 && ix.length === this.source.length;
+    return !whole || this.#tensors !== undefined || this.#virtual.size > 0;
+  }
+
+  /** Root row indices of the view (Deep Lake's `sample_indices`). */
+  get sampleIndices(): Uint32Array {
+    return toIndices(this.index);
+  }
+
+  indices(): Uint32Array {
+    return toIndices(this.index);
+  }
+
+  /** The root row at view position `p`. */
+  rootIndex(p: number): number {
+    return rootAt(this.index, p);
+  }
+
+  get noViewDataset(): View {
+    return new View(this.source);
+  }
+
+  tensorNames(): readonly string[] {
+    return [...(this.#tensors ?? this.source.tensorNames()), ...this.#virtual.keys()];
+  }
+
+  tensor(name: string): ViewTensor | VirtualColumn {
+    const v = this.#virtual.get(name);
+    if (v) return v;
+    if (this.#tensors && !this.#tensors.includes(name)) throw new TensorDoesNotExistError(name, this.tensorNames());
+    const col: TensorColumn = this.source.tensor(name);
+    return new ViewTensor(col, this.index);
+  }
+
+  /** `view[sel]`: int, slice or list of positions; composes with this view's index. */
+  get(sel: Selector): View {
+    const index = selectRows(this.index, sel);
+    const virtual = this.#virtual.size ? [...this.#virtual.values()].map((v) => v.pick(toIndices(selectRows(fullRange(this.length), sel)))) : undefined;
+    return new View(this.source, index, { tensors: this.#tensors, virtual, query: this.query });
+  }
+
+  at(i: number): View {
+    return this.get(i);
+  }
+
+  slice(start?: number | null, stop?: number | null, step?: number | null): View {
+    const s: Slice = { start, stop, step };
+    return this.get(s);
+  }
+
+  /** A view with only some tensors (`ds[["images", "labels"]]`). */
+  select(tensors: readonly string[]): View {
+    for (const t of tensors) this.tensor(t);
+    const virtual = [...this.#virtual.values()].filter((v) => tensors.includes(v.meta.name));
+    return new View(this.source, this.index, { tensors: tensors.filter((t) => !this.#virtual.has(t)), virtual, query: this.query });
+  }
+
+  /** The virtual tensors of this view (query results). */
+  virtualColumns(): readonly VirtualColumn[] {
+    return [...this.#virtual.values()];
+  }
+
+  /** Real tensors visible in the view, or undefined for "all of the source". */
+  get realTensors(): readonly string[] | undefined {
+    return this.#tensors;
+  }
+
+  /** A view of this view's rows at the given positions (root-relative result). */
+  withPositions(positions: Uint32Array, init: ViewInit = {}): View {
+    const index = this.index.kind === "range" && this.index.step === 1 && isContiguous(positions)
+      ? { kind: "range" as const, start: this.index.start + (positions[0] ?? 0), step: 1, length: positions.length }
+      : listIndex(toIndices(selectRows(this.index, positions)));
+    return new View(this.source, index, { tensors: init.tensors ?? this.#tensors, virtual: init.virtual, query: init.query ?? this.query, groups: init.groups });
+  }
+}
+
+function isContiguous(p: Uint32Array): boolean {
+  for (let k = 1; k < p.length; k++) if (p[k] !== p[k - 1]! + 1) return false;
+  return true;
+}
+
+/** A view over a whole source (or the view itself when given one). */
+export function view(source: TensorSource): View {
+  return source instanceof View ? source : new View(source);
+}
