@@ -9,6 +9,13 @@ const subCommands = {
   summary: () => import("./commands/summary.ts").then((m) => m.default),
   import: () => import("./commands/import.ts").then((m) => m.default),
   export: () => import("./commands/export.ts").then((m) => m.default),
+  log: () => import("./commands/vcs.ts").then((m) => m.log),
+  commit: () => import("./commands/vcs.ts").then((m) => m.commit),
+  checkout: () => import("./commands/vcs.ts").then((m) => m.checkout),
+  branch: () => import("./commands/vcs.ts").then((m) => m.branch),
+  diff: () => import("./commands/vcs.ts").then((m) => m.diff),
+  merge: () => import("./commands/vcs.ts").then((m) => m.merge),
+  reset: () => import("./commands/vcs.ts").then((m) => m.reset),
 };
 
 export const shoal: CommandDef = defineCommand({

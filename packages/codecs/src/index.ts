@@ -4,7 +4,7 @@
  * block and frame functions. Zip containers live in the `@shoal/codecs/zip` entry.
  * @module
  */
-export type { BytesCodec, Codec, SampleCodec, SampleInfo } from "./types.ts";
+export type { BytesCodec, Codec, SampleCodec, SampleEncodeOptions, SampleInfo } from "./types.ts";
 export { codecNames, getBytesCodec, getCodec, getSampleCodec, registerCodec } from "./registry.ts";
 export { CodecKindError, UnsafeZipEntryError } from "./errors.ts";
 export { LZ4_MAX_INPUT_SIZE, lz4BlockBound, lz4CompressBlock, lz4DecompressBlock } from "./lz4-block.ts";

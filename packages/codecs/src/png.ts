@@ -208,5 +208,5 @@ export const png: SampleCodec = {
   name: "png",
   readInfo: (data) => infoOf(readPngHeader(data)),
   decode: (data) => pngDecode(data),
-  encode: (array, opts) => pngEncode(array, opts as { level?: number }),
+  encode: (array, opts) => pngEncode(array, opts),
 };

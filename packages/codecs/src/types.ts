@@ -27,7 +27,15 @@ export interface SampleCodec {
   readInfo(data: Uint8Array): SampleInfo;
   /** Images: [height, width, channels] uint8 (uint16 for 16-bit PNG); wav: [frames, channels]. */
   decode(data: Uint8Array): NDArray;
-  encode?(array: NDArray, opts?: { quality?: number }): Uint8Array;
+  /** `quality` 1..100 for lossy formats (jpeg), `level` 0..9 for png's zlib, `sampleRate` in Hz for wav. */
+  encode?(array: NDArray, opts?: SampleEncodeOptions): Uint8Array;
+}
+
+/** Options of `SampleCodec.encode`; each codec reads the ones that apply to it. */
+export interface SampleEncodeOptions {
+  quality?: number;
+  level?: number;
+  sampleRate?: number;
 }
 
 export type Codec = BytesCodec | SampleCodec;

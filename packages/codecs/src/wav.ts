@@ -139,5 +139,5 @@ export const wav: SampleCodec = {
   name: "wav",
   readInfo: (data) => infoOf(readWavHeader(data)),
   decode: (data) => wavDecode(data),
-  encode: (array, opts) => wavEncode(array, opts as { sampleRate?: number }),
+  encode: (array, opts) => wavEncode(array, opts),
 };

@@ -127,6 +127,13 @@ export function toNDArray(input: unknown, dtype: DType | null, at: SampleErrorWh
       throw new SampleDtypeError(at, `unknown dtype ${JSON.stringify(input.dtype)}`, { cause: e });
     }
     const target = dtype ?? from;
+    if (!(input.data instanceof dtypeInfo(from).ArrayType)) {
+      throw new SampleDtypeError(at, `NDArray says ${from} but holds a ${input.data.constructor.name}`);
+    }
+    const expected = input.shape.reduce((a, b) => a * b, 1);
+    if (input.data.length !== expected || input.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new SampleShapeError(at, `NDArray shape [${input.shape.join(", ")}] does not match its ${input.data.length} elements`);
+    }
     return ndarray(target, input.shape, castTyped(input.data as TypedArray, from, target, at) as never);
   }
   if (isTypedArray(input)) {

@@ -101,7 +101,7 @@ const base: Record<string, Base> = {
     defaultDtype: "int32", rank: { ranks: [2], fixedDims: [{ axis: -1, size: [2, 3] }] }, dims: "(points, 2) or (points, 3)",
   }),
   polygon: arrayHtype({ kind: "polygon", defaultDtype: "float32", dims: "(polygons, points per polygon, coordinates)" }),
-  point_cloud: mediaHtype(POINT_CLOUD_COMPRESSIONS, { defaultDtype: "float32", rank: { ranks: [2] }, dims: "(points, 3)" }),
+  point_cloud: mediaHtype(POINT_CLOUD_COMPRESSIONS, { defaultDtype: "float32", rank: { ranks: [2] }, dims: "(points, 3); las files (points, fields)" }),
   mesh: mediaHtype(MESH_COMPRESSIONS, {
     defaultSampleCompression: "ply", compressionRequired: false, rank: { ranks: [2] }, dims: "(points, 3)",
   }),

@@ -2,6 +2,8 @@ import { type NDArray, fromValues, isShoalError, ndarray } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveTensorMeta } from "../src/meta.ts";
+import { toGray, toRgb } from "../src/htypes/image.ts";
+import { toNDArray } from "../src/cast.ts";
 import { normalizeSample, normalizeSamples } from "../src/normalize.ts";
 import type { CreateTensorOptions, NormalizedSample, SampleInput } from "../src/index.ts";
 
@@ -54,6 +56,8 @@ test("generic: lossy casts, ragged and non-numeric input are rejected", async ()
   await rejects({}, ["a", "b"], "SampleTypeError");
   await rejects({}, "hello", "SampleTypeError");
   await rejects({}, { a: 1 } as SampleInput, "SampleTypeError");
+  await rejects({}, { dtype: "uint8", shape: [2, 2], data: new Uint8Array(3) }, "SampleShapeError", /does not match/);
+  await rejects({}, { dtype: "float32", shape: [1], data: new Float64Array(1) }, "SampleDtypeError", /Float64Array/);
 });
 
 test("image: [h, w] gains a channel axis; rank is checked", async () => {
@@ -197,6 +201,16 @@ test("normalizeSamples honours abort and reports progress", async () => {
   } catch (e) {
     assert.match((e as Error).message, /sample 11/);
   }
+});
+
+test("toRgb / toGray / toNDArray used directly", () => {
+  assert.equal(toRgb(ndarray("uint8", [1, 1, 2], new Uint8Array([7, 9]))).data, new Uint8Array([7, 7, 7]));
+  assert.equal(toGray(ndarray("uint16", [1, 1, 3], new Uint16Array([1000, 1000, 1000]))).data, new Uint16Array([1000]));
+  assert.throws(() => toRgb(ndarray("uint8", [4])), (e: unknown) => isShoalError(e, "ShapeError"));
+  assert.throws(() => toGray(ndarray("uint8", [2, 2, 0])), (e: unknown) => isShoalError(e, "ShapeError"));
+  assert.equal(toNDArray([[1, 2]], "float32", { tensor: "t", index: 0 }).shape, [1, 2]);
+  assert.throws(() => toNDArray({ dtype: "complex", shape: [1], data: new Uint8Array(1) }, null, { tensor: "t", index: 0 }), (e: unknown) => isShoalError(e, "SampleDtypeError"));
+  assert.throws(() => toNDArray(Symbol("x"), null, { tensor: "t", index: 0 }), (e: unknown) => isShoalError(e, "SampleTypeError"));
 });
 
 test.run();

@@ -90,6 +90,13 @@ test("media files are stored as-is with header shapes, never recompressed", asyn
   await rejects({ htype: "dicom" }, { bytes: new Uint8Array(140), compression: "dcm" }, "CorruptSampleError");
 });
 
+test("sequence[image]: each item is kept or decoded on its own", async () => {
+  const a = await png(2, 2, 3);
+  const seq = await norm({ htype: "sequence[image]", sampleCompression: "png" }, [sampleFromBytes(a), ndarray("uint8", [2, 2, 3])]);
+  assert.equal((seq as Extract<NormalizedSample, { kind: "sequence" }>).items.map((i) => i.kind), ["compressed", "array"]);
+  await rejects({ htype: "sequence[image]", sampleCompression: "png" }, [sampleFromBytes(a), { bytes: a.subarray(0, 30), compression: "png" }], "CorruptSampleError", /item 1/);
+});
+
 test("generic tensors keep any file whose compression they were created with", async () => {
   const out = await norm({ sampleCompression: "las" }, sampleFromBytes(lasFile({ points: 3, format: 0, recordLength: 20 })));
   assert.is(out.kind, "compressed");

@@ -128,6 +128,8 @@ test("sampleFromBytes sniffs magic bytes; the hint only breaks ties", () => {
   ];
   for (const [bytes, name] of cases) assert.is(sampleFromBytes(bytes, "wrong.txt").compression, name, name);
   assert.is(sampleFromBytes(new Uint8Array(10), "scan.DCM").compression, "dcm");
+  assert.is(sniffCompression(new Uint8Array(64).fill(7)), undefined);
+  assert.is(sniffCompression(new Uint8Array(0)), undefined);
   assert.is(sampleFromBytes(new Uint8Array(10), "x.nii.gz").compression, "nii.gz");
   assert.throws(() => sampleFromBytes(new Uint8Array(10)), (e: unknown) => isShoalError(e, "InvalidArgumentError"));
   assert.throws(() => sampleFromBytes(new Uint8Array(10), "notes.txt"), (e: unknown) => isShoalError(e, "InvalidArgumentError"));

@@ -41,6 +41,8 @@ test("unknown and malformed htypes are typed errors", () => {
     assert.throws(() => parseHtype(bad), code("UnknownHtypeError"), bad);
   }
   assert.throws(() => resolveTensorMeta({ htype: "imgae" }), /unknown htype "imgae"/);
+  assert.throws(() => parseHtype(3 as unknown as string), code("UnknownHtypeError"));
+  assert.is(parseHtype("link[image]"), parseHtype("link[image]"));
 });
 
 test("resolveTensorMeta fills defaults and moves htype args to info", () => {

@@ -22,7 +22,7 @@ test("the builder is immutable: a failed or repeated step leaves the original us
   assert.is(a.length, 3);
   let first: number | undefined;
   for await (const batch of b) {
-    first ??= ((batch as Record<string, { data: Uint32Array }>).id.data[0]);
+    first ??= (batch as Record<string, { data: Uint32Array }>).id!.data[0];
   }
   assert.is(first, 0, "b is not affected by a's offset");
 });

@@ -74,8 +74,8 @@ test("corrupt JPEGs: the error names tensor and index; ignoreErrors skips and co
       assert.unreachable();
     } catch (e) {
       assert.ok(isShoalError(e, "SampleReadError"), String(e));
-      assert.is((e as { tensor: string }).tensor, "images");
-      assert.is((e as { index: number }).index, 5);
+      assert.is((e as unknown as { tensor: string }).tensor, "images");
+      assert.is((e as unknown as { index: number }).index, 5);
     }
     const loader = dataloader(src, { ignoreErrors: true }).batch(8).numpy({ numWorkers });
     const batches = await all(loader);

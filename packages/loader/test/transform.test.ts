@@ -21,7 +21,7 @@ test("conformance: dict transform returns only its keys; index only when listed"
 });
 
 test("dict transform applies per-tensor functions to each sample, passes null keys through", async () => {
-  const loader = dataloader(numberedSource(6)).transform({ x: (v) => (v as NDArray).data[0]! * 10, id: null }).batch(3).numpy();
+  const loader = dataloader(numberedSource(6)).transform({ x: (v) => Number((v as NDArray).data[0]) * 10, id: null }).batch(3).numpy();
   const batches = (await all(loader)) as B[];
   assert.equal(batches[0]!.x, [0, 10, 20]);
   assert.equal(Array.from((batches[1]!.id as NDArray).data as Uint32Array), [3, 4, 5]);
@@ -66,8 +66,8 @@ test("read errors name the tensor and the root index", async () => {
     assert.unreachable();
   } catch (e) {
     assert.ok(isShoalError(e, "SampleReadError"), String(e));
-    assert.is((e as { tensor: string }).tensor, "x");
-    assert.is((e as { index: number }).index, 13);
+    assert.is((e as unknown as { tensor: string }).tensor, "x");
+    assert.is((e as unknown as { index: number }).index, 13);
     assert.match((e as Error).message, /disk error at 13/);
   }
 });
@@ -89,8 +89,8 @@ test("transform errors: named without ignoreErrors, skipped and counted with it"
     assert.unreachable();
   } catch (e) {
     assert.ok(isShoalError(e, "SampleReadError"));
-    assert.is((e as { index: number }).index, 2);
-    assert.is((e as { tensor: string }).tensor, "x");
+    assert.is((e as unknown as { index: number }).index, 2);
+    assert.is((e as unknown as { tensor: string }).tensor, "x");
   }
   const loader = dataloader(numberedSource(4), { ignoreErrors: true }).transform(t).batch(2).numpy();
   const batches = (await all(loader)) as B[];

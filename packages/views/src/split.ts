@@ -32,7 +32,7 @@ export async function sampleBy(source: TensorSource, weights: ArrayLike<number> 
   let w: ArrayLike<number>;
   if (typeof weights === "string") {
     const expr = parseExpression(weights);
-    const ev = new Evaluator(input, [expr], rng, opts);
+    const ev = new Evaluator(input, [expr], rng, opts, true);
     await ev.prepare();
     const out = new Float64Array(n);
     const size = ev.batchSize;

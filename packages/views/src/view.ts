@@ -3,7 +3,7 @@
  * and never copies samples. A View is itself a TensorSource, so queries, sampling and the loader accept either.
  * @module
  */
-import { TensorDoesNotExistError } from "./errors.ts";
+import { IndexError, TensorDoesNotExistError } from "./errors.ts";
 import { type RowIndex, type Selector, type Slice, composeIndex, fullRange, indexLength, listIndex, rootAt, selectRows, toIndices } from "./row-index.ts";
 import type { TensorColumn, TensorSource } from "./source.ts";
 import { ViewTensor } from "./view-tensor.ts";
@@ -123,10 +123,23 @@ export class View implements TensorSource {
   }
 
   /** A view of this view's rows at the given positions (root-relative result). */
-  withPositions(positions: Uint32Array, init: ViewInit = {}): View {
-    const index = this.index.kind === "range" && this.index.step === 1 && isContiguous(positions)
-      ? { kind: "range" as const, start: this.index.start + (positions[0] ?? 0), step: 1, length: positions.length }
-      : listIndex(toIndices(selectRows(this.index, positions)));
+  withPositions(positions: Uint32Array, init: ViewInit = {}, trusted = false): View {
+    const n = this.length;
+    if (!trusted) for (let k = 0; k < positions.length; k++) if (positions[k]! >= n) throw new IndexError(positions[k]!, n);
+    let index: RowIndex;
+    if (this.index.kind === "range" && this.index.step === 1 && isContiguous(positions)) {
+      index = { kind: "range", start: this.index.start + (positions[0] ?? 0), step: 1, length: positions.length };
+    } else if (this.index.kind === "range") {
+      const { start, step } = this.index;
+      const out = start === 0 && step === 1 ? positions : new Uint32Array(positions.length);
+      if (out !== positions) for (let k = 0; k < positions.length; k++) out[k] = start + positions[k]! * step;
+      index = listIndex(out);
+    } else {
+      const src = this.index.indices;
+      const out = new Uint32Array(positions.length);
+      for (let k = 0; k < positions.length; k++) out[k] = src[positions[k]!]!;
+      index = listIndex(out);
+    }
     return new View(this.source, index, { tensors: init.tensors ?? this.#tensors, virtual: init.virtual, query: init.query ?? this.query, groups: init.groups });
   }
 }

@@ -5,6 +5,7 @@
 import { type NDArray, ndarray } from "@shoal/core";
 import { IndexError } from "./errors.ts";
 import type { ColumnMeta, ReadOptions, SampleValue, TensorColumn } from "./source.ts";
+import { stackSamples } from "./view-tensor.ts";
 
 function isArray(v: unknown): v is NDArray {
   return typeof v === "object" && v !== null && "dtype" in v && "shape" in v && "data" in v;
@@ -49,6 +50,11 @@ export class VirtualColumn implements TensorColumn {
   async column(): Promise<NDArray | undefined> {
     if (this.meta.dtype !== "float64") return undefined;
     return ndarray("float64", [this.values.length], Float64Array.from(this.values as number[]));
+  }
+
+  /** Every value: one stacked NDArray when they are arrays of one shape, else a list. */
+  async numpy(): Promise<NDArray | SampleValue[]> {
+    return stackSamples(this.values);
   }
 
   /** The values at some positions, as a new virtual column (used when a result view is sliced). */

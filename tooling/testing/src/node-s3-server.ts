@@ -21,6 +21,7 @@ export interface TestS3Server {
  * `--openssl-legacy-provider` keeps its ListObjectsV2 continuation tokens working on Node ≥ 17.
  */
 export async function startS3Server(opts: { bucket: string; startTimeoutMs?: number }): Promise<TestS3Server> {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.bucket)) throw new TypeError(`startS3Server: invalid bucket name ${JSON.stringify(opts.bucket)}`);
   const script = findS3rver();
   const dir = await mkdtemp(join(tmpdir(), "shoal-s3rver-"));
   const port = await freePort();

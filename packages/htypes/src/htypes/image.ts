@@ -3,10 +3,15 @@
  * weights, so results match Deep Lake), alpha dropped. Inputs are [h, w] or [h, w, c].
  * @module
  */
-import { type NDArray, type TypedArray, allocTyped, dtypeInfo, ndarray } from "@shoal/core";
+import { type NDArray, ShapeError, type TypedArray, allocTyped, dtypeInfo, ndarray } from "@shoal/core";
 
 function channelsOf(a: NDArray): number {
-  return a.shape.length === 2 ? 1 : a.shape[2]!;
+  if (a.shape.length !== 2 && a.shape.length !== 3) {
+    throw new ShapeError(`[shoal] images are [height, width] or [height, width, channels]; got [${a.shape.join(", ")}]`);
+  }
+  const c = a.shape.length === 2 ? 1 : a.shape[2]!;
+  if (c === 0) throw new ShapeError(`[shoal] image has 0 channels: [${a.shape.join(", ")}]`);
+  return c;
 }
 
 /** [h, w] → [h, w, 1]: Deep Lake stores every image with a channel axis. */

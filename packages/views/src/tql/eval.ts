@@ -124,12 +124,12 @@ export class Evaluator {
   readonly #rowTensors: string[] = [];
   readonly #shapeTensors: string[] = [];
 
-  constructor(table: TensorSource, exprs: readonly Expr[], rng: Rng, opts: ReadOptions = {}) {
+  constructor(table: TensorSource, exprs: readonly Expr[], rng: Rng, opts: ReadOptions = {}, allowWeights = false) {
     this.#table = table;
     this.#rng = rng;
     this.#opts = opts;
     for (const e of exprs) {
-      checkCalls(e, true);
+      checkCalls(e, allowWeights);
       collect(e, this.#needs, false);
     }
     const known = table.tensorNames();
@@ -189,9 +189,10 @@ export class Evaluator {
   }
 
   /** Reads what the batch needs beyond dense columns. */
-  async load(positions: Uint32Array): Promise<Batch> {
-    let contiguous = true;
-    for (let i = 1; i < positions.length && contiguous; i++) contiguous = positions[i] === positions[i - 1]! + 1;
+  async load(positions: Uint32Array, ascending = false): Promise<Batch> {
+    // Strictly ascending positions are contiguous exactly when the span matches the count: no scan needed.
+    let contiguous = positions.length === 0 || positions[positions.length - 1]! - positions[0]! === positions.length - 1;
+    if (contiguous && !ascending) for (let i = 1; i < positions.length && contiguous; i++) contiguous = positions[i] === positions[i - 1]! + 1;
     const samples = new Map<string, Value[]>();
     const shapes = new Map<string, (readonly number[])[]>();
     for (const name of this.#rowTensors) {

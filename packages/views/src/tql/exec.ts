@@ -47,7 +47,8 @@ export async function query(source: TensorSource, tql: string, opts: QueryOption
   const r = await run(ast, input, ctx);
   const text = tql.length > QUERY_MESSAGE_MAX ? `${tql.slice(0, QUERY_MESSAGE_MAX - 3)}...` : tql;
   const groups = r.groups?.map((g) => r.base.withPositions(g).indices());
-  return r.base.withPositions(r.positions, { tensors: r.tensors, virtual: r.virtual, query: text, groups });
+  // Positions come from the engine itself, always within the base view.
+  return r.base.withPositions(r.positions, { tensors: r.tensors, virtual: r.virtual, query: text, groups }, true);
 }
 
 async function run(q: Query, input: View, ctx: Ctx): Promise<Result> {
@@ -85,17 +86,17 @@ function allPositions(n: number): Uint32Array {
 }
 
 /** Calls `fn` with each loaded batch of `positions`, checking the signal and reporting progress. */
-async function forBatches(ev: Evaluator, positions: Uint32Array, ctx: Ctx, fn: (b: Batch, offset: number) => void): Promise<void> {
+async function forBatches(ev: Evaluator, positions: Uint32Array, ctx: Ctx, fn: (b: Batch, offset: number) => void, ascending = false): Promise<void> {
   const size = ev.batchSize;
   for (let o = 0; o < positions.length; o += size) {
     ctx.opts.signal?.throwIfAborted();
-    const b = await ev.load(positions.subarray(o, Math.min(positions.length, o + size)));
+    const b = await ev.load(positions.subarray(o, Math.min(positions.length, o + size)), ascending);
     fn(b, o);
     ctx.opts.onProgress?.(Math.min(positions.length, o + size), positions.length);
   }
 }
 
-/** Positions (from `positions`) whose WHERE expression is true. */
+/** Positions (from `positions`, strictly ascending) whose WHERE expression is true. */
 export async function wherePositions(table: TensorSource, positions: Uint32Array, where: Expr, ctx: { rng: Rng; opts: QueryOptions }): Promise<Uint32Array> {
   const ev = new Evaluator(table, [where], ctx.rng, ctx.opts);
   await ev.prepare();
@@ -106,19 +107,22 @@ export async function wherePositions(table: TensorSource, positions: Uint32Array
     const p = b.positions;
     if (v.k === "num") {
       const d = v.d;
-      for (let i = 0; i < p.length; i++) if (d[i] !== 0 && d[i] === d[i]) out[count++] = p[i]!;
+      if (b.contiguous) {
+        const p0 = p[0]!;
+        for (let i = 0; i < p.length; i++) if (d[i] !== 0 && d[i] === d[i]) out[count++] = p0 + i;
+      } else for (let i = 0; i < p.length; i++) if (d[i] !== 0 && d[i] === d[i]) out[count++] = p[i]!;
     } else if (v.k === "const") {
       if (truthy(v.v)) for (let i = 0; i < p.length; i++) out[count++] = p[i]!;
     } else {
       for (let i = 0; i < p.length; i++) if (truthy(Evaluator.at(v, i), p[i])) out[count++] = p[i]!;
     }
-  });
+  }, true);
   return out.slice(0, count);
 }
 
 /** Values of `exprs` at `positions`, one array per expression. */
-async function valuesAt(table: TensorSource, positions: Uint32Array, exprs: readonly Expr[], ctx: Ctx, each: (vecs: Vec[], b: Batch, offset: number) => void): Promise<void> {
-  const ev = new Evaluator(table, exprs, ctx.rng, ctx.opts);
+async function valuesAt(table: TensorSource, positions: Uint32Array, exprs: readonly Expr[], ctx: Ctx, each: (vecs: Vec[], b: Batch, offset: number) => void, allowWeights = false): Promise<void> {
+  const ev = new Evaluator(table, exprs, ctx.rng, ctx.opts, allowWeights);
   await ev.prepare();
   await forBatches(ev, positions, ctx, (b, o) => each(exprs.map((e) => ev.ev(e, b)), b, o));
 }
@@ -202,7 +206,7 @@ async function runSelect(s: SelectStmt, input: View, ctx: Ctx): Promise<Result> 
         if (typeof w !== "number" && typeof w !== "boolean") throw new TQLTypeError(`SAMPLE BY weight must be a number, got ${describe(w)}`, b.positions[i]);
         weights[o + i] = Number(w);
       }
-    });
+    }, true);
     const drawn = weightedDraw(weights, sm.limit ?? base.length, sm.replace ?? true, ctx.rng);
     positions = Uint32Array.from(drawn, (k) => positions[k]!);
   } else if (s.order) {

@@ -1,0 +1,81 @@
+/**
+ * The single-writer lock of a dataset: `locks/write.json`, created with a create-only write when a session opens
+ * the dataset for writing and deleted by `close()`. A lock older than its timeout (refreshed by every flush) is
+ * taken over, so a crashed writer blocks others for at most that long.
+ * @module
+ */
+import { PreconditionFailedError, isShoalError } from "@shoal/core";
+import type { Store } from "@shoal/storage";
+import { DatasetLockedError } from "./errors.ts";
+
+export const LOCK_KEY = "locks/write.json";
+export const DEFAULT_LOCK_TIMEOUT_MS = 5 * 60_000;
+
+interface LockRecord {
+  session: string;
+  time: number;
+}
+
+const enc = new TextEncoder();
+
+function parse(bytes: Uint8Array | undefined): LockRecord | undefined {
+  if (!bytes) return undefined;
+  try {
+    const v = JSON.parse(new TextDecoder().decode(bytes)) as Partial<LockRecord>;
+    if (typeof v.session === "string" && typeof v.time === "number") return { session: v.session, time: v.time };
+  } catch {
+    // A torn lock record counts as no lock: it cannot name a live holder.
+  }
+  return undefined;
+}
+
+export class WriteLock {
+  readonly #store: Store;
+  readonly session: string;
+  readonly #timeout: number;
+  #refreshed = 0;
+
+  private constructor(store: Store, session: string, timeout: number) {
+    this.#store = store;
+    this.session = session;
+    this.#timeout = timeout;
+  }
+
+  static async acquire(store: Store, session: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<WriteLock> {
+    const timeout = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    const lock = new WriteLock(store, session, timeout);
+    const current = parse(await store.get(LOCK_KEY, { signal: opts.signal }));
+    const record = enc.encode(JSON.stringify({ session, time: Date.now() } satisfies LockRecord));
+    if (current && current.session !== session && Date.now() - current.time < timeout) {
+      throw new DatasetLockedError(current.session, new Date(current.time).toISOString());
+    }
+    try {
+      // Create-only when there is no lock, so two sessions opening at once cannot both win.
+      const createOnly = !current && store.capabilities.conditionalWrite !== "none";
+      await store.set(LOCK_KEY, record, { ifNoneMatch: createOnly ? "*" : undefined, signal: opts.signal });
+    } catch (e) {
+      if (isShoalError(e, "PreconditionFailedError")) {
+        const winner = parse(await store.get(LOCK_KEY, { signal: opts.signal }));
+        throw new DatasetLockedError(winner?.session ?? "unknown", new Date(winner?.time ?? Date.now()).toISOString(), { cause: e as PreconditionFailedError });
+      }
+      throw e;
+    }
+    lock.#refreshed = Date.now();
+    return lock;
+  }
+
+  /** Re-stamps the lock when half its timeout has passed, so an active writer keeps it. */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    if (Date.now() - this.#refreshed < this.#timeout / 2) return;
+    const current = parse(await this.#store.get(LOCK_KEY, { signal }));
+    if (current && current.session !== this.session) throw new DatasetLockedError(current.session, new Date(current.time).toISOString());
+    await this.#store.set(LOCK_KEY, enc.encode(JSON.stringify({ session: this.session, time: Date.now() } satisfies LockRecord)), { signal });
+    this.#refreshed = Date.now();
+  }
+
+  async release(signal?: AbortSignal): Promise<void> {
+    const current = parse(await this.#store.get(LOCK_KEY, { signal }));
+    if (current && current.session !== this.session) return;
+    await this.#store.delete(LOCK_KEY, { signal });
+  }
+}
