@@ -3,6 +3,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: { bin: "src/bin.ts", index: "src/cli.ts" },
   format: ["esm"],
+  // Keep "node:" specifiers: Deno resolves builtins only with the prefix.
+  removeNodeProtocol: false,
   dts: { entry: { index: "src/cli.ts" } },
   sourcemap: true,
   clean: true,

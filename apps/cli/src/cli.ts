@@ -16,6 +16,9 @@ const subCommands = {
   diff: () => import("./commands/vcs.ts").then((m) => m.diff),
   merge: () => import("./commands/vcs.ts").then((m) => m.merge),
   reset: () => import("./commands/vcs.ts").then((m) => m.reset),
+  query: () => import("./commands/query.ts").then((m) => m.default),
+  view: () => import("./commands/view.ts").then((m) => m.default),
+  files: () => import("./commands/files.ts").then((m) => m.default),
 };
 
 export const shoal: CommandDef = defineCommand({

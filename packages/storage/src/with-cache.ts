@@ -14,8 +14,8 @@ export interface CacheOptions {
 
 /** A Store with an in-memory cache in front; `flush()` pushes buffered write-back writes to the store. */
 export interface CachedStore extends Store {
-  /** Writes every buffered write to the underlying store; a no-op in write-through mode. */
-  flush(opts?: RequestOptions): Promise<void>;
+  /** Writes every buffered write to the underlying store (a no-op in write-through mode); progress counts keys. */
+  flush(opts?: RequestOptions & { onProgress?: (done: number, total: number) => void }): Promise<void>;
   /** Bytes held for reads right now. */
   readonly cachedBytes: number;
   /** Bytes written but not yet flushed. */
@@ -161,10 +161,12 @@ class CachingStore implements CachedStore {
     }
   }
 
-  async flush(opts?: RequestOptions): Promise<void> {
-    for (const key of [...this.#dirty.keys()]) {
+  async flush(opts?: RequestOptions & { onProgress?: (done: number, total: number) => void }): Promise<void> {
+    const keys = [...this.#dirty.keys()];
+    for (const [i, key] of keys.entries()) {
       opts?.signal?.throwIfAborted();
       await this.#flushKey(key, opts?.signal);
+      opts?.onProgress?.(i + 1, keys.length);
     }
   }
 

@@ -101,7 +101,9 @@ test("withCache write-back holds writes until flush, and reads/lists see them", 
   assert.equal([...((await store.get("x/2")) ?? [])], [2, 2]);
   assert.equal(await listAll(store, "x/"), ["x/1", "x/2"]);
   await store.delete("x/1");
-  await store.flush();
+  const progress: string[] = [];
+  await store.flush({ onProgress: (done, total) => progress.push(`${done}/${total}`) });
+  assert.equal(progress, ["1/1"]);
   assert.is(store.pendingBytes, 0);
   assert.equal(await listAll(inner, ""), ["x/2"]);
 });
@@ -124,6 +126,18 @@ test("withCache conditional writes go to the store, after a buffered write of th
   assert.equal([...((await inner.get("k")) ?? [])], [1]);
   await store.set("new", new Uint8Array([3]), { ifNoneMatch: "*" });
   assert.equal([...((await inner.get("new")) ?? [])], [3]);
+});
+
+test("withCache flush honours an aborted signal and keeps the writes pending", async () => {
+  const inner = new CountingStore();
+  const store = withCache(inner, { maxBytes: 1000, mode: "write-back" });
+  await store.set("k", new Uint8Array([1]));
+  const controller = new AbortController();
+  const reason = new Error("stop flushing");
+  controller.abort(reason);
+  assert.is(await store.flush({ signal: controller.signal }).then(() => "flushed", (e: unknown) => e), reason);
+  assert.is(inner.sets, 0);
+  assert.is(store.pendingBytes, 1);
 });
 
 test("withCache refuses bad options", () => {

@@ -1,0 +1,715 @@
+/**
+ * `Dataset`: tensors, groups, validated row writes, info, credentials and version control over one Store. The chunk
+ * engine holds the data, @shoal/htypes validates every sample first, @shoal/vcs publishes versions.
+ * @module
+ */
+import { InvalidArgumentError, ReadOnlyModeError, isDType, isShoalError, shapeSize, dtypeInfo } from "@shoal/core";
+import type { DatasetEngine, TensorEngine, TensorSpec } from "@shoal/chunks";
+import { TensorAlreadyExistsError, TensorDoesNotExistError } from "@shoal/chunks";
+import { type CreateTensorOptions, type SampleInput, resolveTensorMeta } from "@shoal/htypes";
+import type { Store } from "@shoal/storage";
+import { EmptyCommitError, type CommitDetails, type DiffResult, type FixReport, type VersionControl, diffAsDict, formatDiff, formatLog, isEmptyChangeSet } from "@shoal/vcs";
+import { type DatasetChangeLog, changeSetOf, emptyChangeLog, logRename } from "./changes.ts";
+import { openEngineAt, writeManifest } from "./engine.ts";
+import { CredsKeyError, DatasetDeleteError, TensorGroupAlreadyExistsError, TensorGroupDoesNotExistError } from "./errors.ts";
+import { resolveIndex, sliceIndices } from "./indexing.ts";
+import { Info } from "./info.ts";
+import { type MergeOptions, executeMerge } from "./merge.ts";
+import { type ExtendRowsOptions, extendRows, updateRows, visibleTensor } from "./rows.ts";
+import { encodingFor } from "./samples.ts";
+import { type Settings, writeSettings } from "./settings.ts";
+import { type SummaryRow, formatSummary } from "./summary.ts";
+import { Tensor, type TensorHost } from "./tensor.ts";
+import type { WriteLock } from "./write-lock.ts";
+
+/** Options of `createTensor`: the htype options of @shoal/htypes plus the engine's hidden-tensor switches. */
+export interface CreateTensorOpts extends Omit<CreateTensorOptions, "name"> {
+  /** Return the existing tensor instead of failing when it exists. */
+  existOk?: boolean;
+  /** Hidden `_<t>_shape` tensor (default true for array tensors): shape queries without reading data. */
+  createShapeTensor?: boolean;
+  /** Hidden `_<t>_id` tensor of stable sample ids (default true): diff and merge match samples by it. */
+  createIdTensor?: boolean;
+  /** Hidden `_<t>_info` json tensor (default false). */
+  createSampleInfoTensor?: boolean;
+}
+
+export interface DatasetInit {
+  store: Store;
+  /** The store the engine writes through (create-only emulated under a user lock on stores without it). */
+  engineStore: Store;
+  path: string | null;
+  engine: DatasetEngine;
+  vc: VersionControl;
+  readOnly: boolean;
+  writeLock: WriteLock | null;
+  settings: Settings;
+}
+
+const LARGE_BYTES = 1e9;
+const HIDDEN_ROLES = ["id", "shape", "info"] as const;
+
+export class Dataset implements TensorHost {
+  #store: Store;
+  #engineStore: Store;
+  #path: string | null;
+  #engine: DatasetEngine;
+  #vc: VersionControl;
+  #readOnly: boolean;
+  #writeLock: WriteLock | null;
+  #settings: Settings;
+  #settingsDirty = false;
+  #log: DatasetChangeLog = emptyChangeLog();
+  #creds = new Map<string, Record<string, unknown> | null>();
+  #closed = false;
+
+  /** Use `empty()`, `load()` or `dataset()`. */
+  constructor(init: DatasetInit) {
+    this.#store = init.store;
+    this.#engineStore = init.engineStore;
+    this.#path = init.path;
+    this.#engine = init.engine;
+    this.#vc = init.vc;
+    this.#readOnly = init.readOnly;
+    this.#writeLock = init.writeLock;
+    this.#settings = init.settings;
+    for (const k of init.settings.credsKeys) this.#creds.set(k.name, null);
+  }
+
+  // ---------- state ----------
+
+  get path(): string | null {
+    return this.#path;
+  }
+  get store(): Store {
+    return this.#store;
+  }
+  /** The chunk engine (for tools and the views/loader integration). */
+  get engine(): DatasetEngine {
+    return this.#engine;
+  }
+  get readOnly(): boolean {
+    return this.#readOnly;
+  }
+  /** Rows: the shortest visible tensor's length (Deep Lake's `len(ds)`). */
+  get numSamples(): number {
+    return this.#engine.length;
+  }
+  get length(): number {
+    return this.#engine.length;
+  }
+  get minLen(): number {
+    return this.#engine.length;
+  }
+  get maxLen(): number {
+    let max = 0;
+    for (const n of this.#engine.tensorNames()) max = Math.max(max, this.#engine.tensor(n).length);
+    return max;
+  }
+  get info(): Info {
+    return new Info(() => this.#engine.info, (next) => {
+      this.#assertWritable("info");
+      this.#engine.setInfo(next);
+      this.#log.infoUpdated = true;
+    });
+  }
+  get allowDelete(): boolean {
+    return this.#settings.allowDelete;
+  }
+  /** Persisted (settings.json) at the next flush. */
+  set allowDelete(value: boolean) {
+    this.#assertWritable("allowDelete");
+    this.#settings.allowDelete = value === true;
+    this.#settingsDirty = true;
+  }
+
+  #assertWritable(what: string): void {
+    if (this.#closed) throw new ReadOnlyModeError(`${what}: the dataset is closed (or deleted)`);
+    if (this.#readOnly) throw new ReadOnlyModeError(`${what}: the dataset is open read-only`);
+  }
+
+  // ---------- tensors and groups ----------
+
+  /** Visible tensor names (hidden id/shape/info tensors excluded), group paths joined with '/'. */
+  tensorNames(): string[] {
+    return [...this.#engine.tensorNames()];
+  }
+  get tensors(): Record<string, Tensor> {
+    return Object.fromEntries(this.tensorNames().map((n) => [n, new Tensor(this, n)]));
+  }
+  /** Every group path, parents included. */
+  get groups(): string[] {
+    return [...this.#engine.groups];
+  }
+  tensor(name: string): Tensor {
+    visibleTensor(this.#engine, name);
+    return new Tensor(this, name);
+  }
+  hasTensor(name: string): boolean {
+    return this.#engine.has(name) && !this.#engine.tensor(name).tensorMeta.hidden;
+  }
+
+  #checkFreeName(name: string): void {
+    if (this.#engine.groups.includes(name)) throw new TensorGroupAlreadyExistsError(name, "a group of this name exists; a tensor cannot share it");
+    const parts = name.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const g = parts.slice(0, i).join("/");
+      if (this.#engine.has(g)) throw new TensorAlreadyExistsError(g);
+    }
+  }
+
+  /** Creates a tensor; htype options are checked by @shoal/htypes (unknown htype, compression not allowed, bad args). */
+  async createTensor(name: string, opts: CreateTensorOpts = {}): Promise<Tensor> {
+    this.#assertWritable(`createTensor ${JSON.stringify(name)}`);
+    const { existOk, createShapeTensor, createIdTensor, createSampleInfoTensor, ...htypeOpts } = opts;
+    if (this.#engine.has(name)) {
+      if (existOk && !this.#engine.tensor(name).tensorMeta.hidden) return new Tensor(this, name);
+      throw new TensorAlreadyExistsError(name);
+    }
+    this.#checkFreeName(name);
+    const draft = resolveTensorMeta({ ...htypeOpts, name });
+    const encoding = encodingFor(draft.htype, draft.isSequence, draft.isLink);
+    const schema = typeof draft.dtype === "string" && !isDType(draft.dtype) && draft.dtype !== "str" ? { schemaDtype: draft.dtype } : {};
+    const spec: TensorSpec = {
+      htype: draft.htype,
+      dtype: isDType(draft.dtype) && encoding === "array" ? draft.dtype : null,
+      encoding,
+      // Sequences are stored stacked and links as JSON: per-sample codecs do not apply to them.
+      sampleCompression: draft.isLink || draft.isSequence ? null : draft.sampleCompression,
+      chunkCompression: draft.chunkCompression,
+      maxChunkSize: draft.maxChunkSize,
+      tilingThreshold: draft.tilingThreshold,
+      hidden: draft.hidden,
+      createIdTensor,
+      createShapeTensor: createShapeTensor ?? (encoding === "array" && !draft.hidden),
+      createSampleInfoTensor,
+      htypeArgs: { verify: draft.verify, ...schema },
+      info: draft.info,
+      isSequence: draft.isSequence,
+      isLink: draft.isLink,
+    };
+    await this.#engine.createTensor(name, spec);
+    return new Tensor(this, name);
+  }
+
+  /** A new empty tensor with the settings and info of `source`. */
+  async createTensorLike(name: string, source: Tensor | string): Promise<Tensor> {
+    this.#assertWritable(`createTensorLike ${JSON.stringify(name)}`);
+    const src = typeof source === "string" ? this.tensor(source).meta : source.meta;
+    if (this.#engine.has(name)) throw new TensorAlreadyExistsError(name);
+    this.#checkFreeName(name);
+    await this.#engine.createTensor(name, {
+      htype: src.htype, dtype: src.dtype, encoding: src.encoding, sampleCompression: src.sampleCompression, chunkCompression: src.chunkCompression,
+      maxChunkSize: src.maxChunkSize, tilingThreshold: src.tilingThreshold, hidden: src.hidden,
+      createIdTensor: "id" in src.links, createShapeTensor: "shape" in src.links, createSampleInfoTensor: "info" in src.links,
+      htypeArgs: src.htypeArgs, info: src.info, isSequence: src.isSequence, isLink: src.isLink,
+    });
+    return new Tensor(this, name);
+  }
+
+  /** Creates group `name` (nested paths create their parents). */
+  createGroup(name: string, opts: { existOk?: boolean } = {}): void {
+    this.#assertWritable(`createGroup ${JSON.stringify(name)}`);
+    if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
+      throw new InvalidArgumentError(`[shoal] createGroup: invalid group name ${JSON.stringify(name)}`);
+    }
+    if (this.#engine.has(name)) throw new TensorGroupAlreadyExistsError(name, "a tensor of this name exists");
+    if (this.#engine.groups.includes(name)) {
+      if (opts.existOk) return;
+      throw new TensorGroupAlreadyExistsError(name, "already exists (pass existOk)");
+    }
+    const parts = name.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const g = parts.slice(0, i).join("/");
+      if (this.#engine.has(g)) throw new TensorGroupAlreadyExistsError(g, "a tensor of this name exists");
+    }
+    for (let i = 1; i <= parts.length; i++) {
+      const g = parts.slice(0, i).join("/");
+      if (!this.#engine.groups.includes(g)) this.#engine.groups.push(g);
+    }
+  }
+
+  #approxBytes(t: TensorEngine): number {
+    const m = t.tensorMeta;
+    const item = m.dtype ? dtypeInfo(m.dtype).itemSize : 1;
+    return t.length * shapeSize(t.maxShape.length ? t.maxShape : [1]) * item;
+  }
+
+  #checkLarge(what: string, bytes: number, largeOk: boolean | undefined): void {
+    if (bytes > LARGE_BYTES && !largeOk) throw new DatasetDeleteError(`[shoal] ${what} holds about ${(bytes / 1e9).toFixed(1)} GB; pass { largeOk: true } to delete it`);
+  }
+
+  /** Removes a tensor from this version (older versions keep their data). */
+  deleteTensor(name: string, opts: { largeOk?: boolean } = {}): void {
+    this.#assertWritable(`deleteTensor ${JSON.stringify(name)}`);
+    const t = visibleTensor(this.#engine, name);
+    this.#checkLarge(`tensor ${JSON.stringify(name)}`, this.#approxBytes(t), opts.largeOk);
+    const created = t.meta && (this.#engine.manifest?.tensors[name]?.changes.created ?? true);
+    this.#engine.deleteTensor(name);
+    const origin = Object.entries(this.#log.renamed).find(([, v]) => v === name)?.[0];
+    if (origin !== undefined) delete this.#log.renamed[origin];
+    if (!created || origin !== undefined) this.#log.deleted.push(origin ?? name);
+  }
+
+  #groupTensors(name: string): string[] {
+    return this.#engine.tensorNames().filter((t) => t.startsWith(`${name}/`));
+  }
+
+  deleteGroup(name: string, opts: { largeOk?: boolean } = {}): void {
+    this.#assertWritable(`deleteGroup ${JSON.stringify(name)}`);
+    if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
+    const members = this.#groupTensors(name);
+    this.#checkLarge(`group ${JSON.stringify(name)}`, members.reduce((s, t) => s + this.#approxBytes(this.#engine.tensor(t)), 0), opts.largeOk);
+    for (const t of members) this.deleteTensor(t, { largeOk: true });
+    this.#engine.groups = this.#engine.groups.filter((g) => g !== name && !g.startsWith(`${name}/`));
+  }
+
+  renameTensor(name: string, newName: string): Tensor {
+    this.#assertWritable(`renameTensor ${JSON.stringify(name)}`);
+    visibleTensor(this.#engine, name);
+    if (this.#engine.has(newName)) throw new TensorAlreadyExistsError(newName);
+    this.#checkFreeName(newName);
+    this.#engine.renameTensor(name, newName);
+    const parts = newName.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const g = parts.slice(0, i).join("/");
+      if (!this.#engine.groups.includes(g)) this.#engine.groups.push(g);
+    }
+    logRename(this.#log, name, newName);
+    return new Tensor(this, newName);
+  }
+
+  renameGroup(name: string, newName: string): void {
+    this.#assertWritable(`renameGroup ${JSON.stringify(name)}`);
+    if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
+    if (this.#engine.groups.includes(newName) || this.#engine.has(newName)) throw new TensorGroupAlreadyExistsError(newName, "already exists");
+    for (const t of this.#groupTensors(name)) {
+      const to = newName + t.slice(name.length);
+      this.#engine.renameTensor(t, to);
+      logRename(this.#log, t, to);
+    }
+    const moved = this.#engine.groups.map((g) => (g === name || g.startsWith(`${name}/`) ? newName + g.slice(name.length) : g));
+    const parts = newName.split("/");
+    for (let i = 1; i < parts.length; i++) moved.push(parts.slice(0, i).join("/"));
+    this.#engine.groups = [...new Set(moved)];
+  }
+
+  // ---------- rows ----------
+
+  #checkLink = (credsKey: string | null, tensor: string, index: number): void => {
+    if (credsKey !== null && credsKey !== "ENV" && !this.#creds.has(credsKey)) {
+      throw new CredsKeyError(credsKey, `used by a link in tensor ${JSON.stringify(tensor)}, sample ${index}, but never added (addCredsKey)`);
+    }
+  };
+
+  /** Appends one row: `{ tensor: sample }`. Atomic across tensors. */
+  async append(row: Record<string, SampleInput>, opts: Omit<ExtendRowsOptions, "ignoreErrors" | "onProgress"> = {}): Promise<void> {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InvalidArgumentError("[shoal] append takes a { tensor: sample } object");
+    await this.extend(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]])), opts);
+  }
+
+  /**
+   * Appends rows: `{ tensor: samples[] }`, equal lengths. If a sample is rejected no tensor keeps any part of the
+   * call (or, with `ignoreErrors`, that row is skipped everywhere and its position returned in `skipped`).
+   */
+  async extend(columns: Record<string, readonly SampleInput[]>, opts: ExtendRowsOptions = {}): Promise<{ skipped: number[] }> {
+    this.#assertWritable("extend");
+    if (typeof columns !== "object" || columns === null || Array.isArray(columns)) throw new InvalidArgumentError("[shoal] extend takes a { tensor: samples[] } object");
+    return extendRows(this.#engine, columns, opts, this.#checkLink);
+  }
+
+  /** Replaces row `index` in the given tensors: `update(3, { labels: 1 })`. */
+  async update(index: number, row: Record<string, SampleInput>): Promise<void> {
+    this.#assertWritable("update");
+    const updates: Record<string, { indices: number[]; samples: SampleInput[] }> = {};
+    for (const [name, sample] of Object.entries(row)) {
+      const t = visibleTensor(this.#engine, name);
+      updates[name] = { indices: [resolveIndex(index, t.length, name)], samples: [sample] };
+    }
+    await updateRows(this.#engine, updates, this.#checkLink);
+  }
+
+  /** Removes row `index` (default: the last row) from every tensor that has it. */
+  async pop(index?: number): Promise<void> {
+    this.#assertWritable("pop");
+    const i = index === undefined ? this.maxLen - 1 : resolveIndex(index, this.maxLen, "dataset");
+    if (i < 0) throw new InvalidArgumentError("[shoal] pop: the dataset is empty");
+    for (const n of this.#engine.tensorNames()) {
+      const t = this.#engine.tensor(n);
+      if (t.length > i) await t.pop(i);
+    }
+  }
+
+  // ---------- TensorHost ----------
+
+  engineTensor(name: string): TensorEngine {
+    if (!this.#engine.has(name)) throw new TensorDoesNotExistError(name);
+    return this.#engine.tensor(name);
+  }
+  async extendTensor(name: string, samples: readonly SampleInput[], opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal }): Promise<void> {
+    this.#assertWritable(`extend of tensor ${JSON.stringify(name)}`);
+    await extendRows(this.#engine, { [name]: samples }, { ...opts, skipOk: true }, this.#checkLink);
+  }
+  async updateTensor(name: string, indices: readonly number[], samples: readonly SampleInput[]): Promise<void> {
+    this.#assertWritable(`update of tensor ${JSON.stringify(name)}`);
+    await updateRows(this.#engine, { [name]: { indices, samples } }, this.#checkLink);
+  }
+  async popTensor(name: string, index: number | undefined): Promise<void> {
+    this.#assertWritable(`pop of tensor ${JSON.stringify(name)}`);
+    await visibleTensor(this.#engine, name).pop(index);
+  }
+  setTensorInfo(name: string, info: Record<string, unknown>): void {
+    this.#assertWritable(`info of tensor ${JSON.stringify(name)}`);
+    const t = this.engineTensor(name);
+    t.tensorMeta.info = structuredClone(info);
+    t.touchMeta("info");
+  }
+
+  // ---------- reads and views ----------
+
+  /** Rows `[start:stop:step]` of every tensor, as a read-only DatasetView. */
+  slice(start?: number | readonly number[] | null, stop?: number | null, step?: number | null): DatasetView {
+    const picked = Array.isArray(start) ? (start as readonly number[]).map((i) => resolveIndex(i, this.length, "dataset")) : sliceIndices(this.length, start as number | null | undefined, stop, step);
+    return new DatasetView(this, picked);
+  }
+  /** Row `index` as a one-row view. */
+  at(index: number): DatasetView {
+    return new DatasetView(this, [resolveIndex(index, this.length, "dataset")]);
+  }
+  /** The first `minLen` rows of every tensor. */
+  minView(): DatasetView {
+    return new DatasetView(this, Array.from({ length: this.minLen }, (_, i) => i));
+  }
+  /** `maxLen` rows: tensors shorter than that read as null past their end. */
+  maxView(): DatasetView {
+    return new DatasetView(this, Array.from({ length: this.maxLen }, (_, i) => i), true);
+  }
+
+  summaryRows(): SummaryRow[] {
+    return this.tensorNames().map((n) => {
+      const t = new Tensor(this, n);
+      const m = t.meta;
+      return { tensor: n, htype: t.htype, shape: t.shape, dtype: m.dtype, compression: m.sampleCompression ?? m.chunkCompression };
+    });
+  }
+  /** A printable table of the tensors (Deep Lake's `ds.summary()`). */
+  summary(): string {
+    return formatSummary(this.toString(), this.summaryRows());
+  }
+
+  /** Approximate uncompressed bytes of all visible tensors, from the shape index (no data is read). */
+  async sizeApprox(opts?: { signal?: AbortSignal }): Promise<number> {
+    let total = 0;
+    for (const n of this.#engine.tensorNames()) {
+      const t = this.#engine.tensor(n);
+      const shapeName = t.tensorMeta.links.shape;
+      const item = t.tensorMeta.dtype ? dtypeInfo(t.tensorMeta.dtype).itemSize : 1;
+      if (shapeName && this.#engine.has(shapeName) && t.length > 0) {
+        const shapes = await this.#engine.tensor(shapeName).readRange(0, Math.min(t.length, this.#engine.tensor(shapeName).length), opts);
+        for (const s of shapes) total += shapeSize(Array.from((s as { data: ArrayLike<number> }).data, Number)) * item;
+      } else total += this.#approxBytes(t);
+    }
+    return total;
+  }
+
+  toString(): string {
+    return `Dataset(path=${JSON.stringify(this.#path ?? "(store)")}, ${this.#readOnly ? "read_only=True, " : ""}tensors=[${this.tensorNames().map((n) => `'${n}'`).join(", ")}])`;
+  }
+
+  // ---------- persistence ----------
+
+  /** Writes pending samples and publishes the working state (survives reopen; not a commit). */
+  async flush(opts?: { signal?: AbortSignal }): Promise<void> {
+    if (this.#readOnly || this.#closed) return;
+    const manifest = await writeManifest(this.#engine, { signal: opts?.signal });
+    const changes = await changeSetOf(this.#engine, manifest, this.#log, opts?.signal);
+    if (manifest.id !== this.#vc.manifest || (this.#vc.hasHeadChanges && !isEmptyChangeSet(changes))) {
+      if (manifest.id !== this.#vc.manifest) await this.#vc.flush(manifest.id, changes, opts);
+    }
+    if (this.#settingsDirty) {
+      await writeSettings(this.#store, this.#settings, opts?.signal);
+      this.#settingsDirty = false;
+    }
+    await this.#writeLock?.refresh(opts?.signal);
+  }
+
+  clearCache(): void {
+    this.#engine.clearCache();
+  }
+
+  /** Flushes and releases the write lock; the object is unusable afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    await this.#writeLock?.release();
+    this.#closed = true;
+    this.#readOnly = true;
+  }
+
+  /** Deletes every key of the dataset. Refused when `allowDelete` is false, or above 1 GB without `largeOk`. */
+  async delete(opts: { largeOk?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    this.#assertWritable("delete");
+    if (!this.#settings.allowDelete) throw new DatasetDeleteError("[shoal] this dataset has allowDelete = false; set it to true first");
+    this.#checkLarge("the dataset", await this.sizeApprox(opts), opts.largeOk);
+    const all: string[] = [];
+    for await (const k of this.#store.list("", opts)) all.push(k);
+    for (const k of all) await this.#store.delete(k, opts);
+    this.#closed = true;
+    this.#readOnly = true;
+  }
+
+  // ---------- credentials (memory only) ----------
+
+  addCredsKey(credsKey: string, opts: { managed?: boolean } = {}): void {
+    this.#assertWritable("addCredsKey");
+    if (typeof credsKey !== "string" || credsKey === "") throw new InvalidArgumentError("[shoal] addCredsKey: the key must be a non-empty string");
+    if (this.#creds.has(credsKey)) throw new CredsKeyError(credsKey, "already added");
+    this.#creds.set(credsKey, null);
+    this.#settings.credsKeys.push({ name: credsKey, managed: opts.managed === true });
+    this.#settingsDirty = true;
+  }
+  /** Sets the credentials of a key, in memory only: they are never written to the store. */
+  populateCreds(credsKey: string, creds: Record<string, unknown>): void {
+    if (!this.#creds.has(credsKey)) throw new CredsKeyError(credsKey, "not added (addCredsKey first)");
+    if (typeof creds !== "object" || creds === null) throw new InvalidArgumentError("[shoal] populateCreds: creds must be an object");
+    this.#creds.set(credsKey, { ...creds });
+  }
+  updateCredsKey(credsKey: string, newCredsKey?: string, opts: { managed?: boolean } = {}): void {
+    this.#assertWritable("updateCredsKey");
+    if (!this.#creds.has(credsKey)) throw new CredsKeyError(credsKey, "not added");
+    const entry = this.#settings.credsKeys.find((k) => k.name === credsKey)!;
+    if (newCredsKey !== undefined && newCredsKey !== credsKey) {
+      if (this.#creds.has(newCredsKey)) throw new CredsKeyError(newCredsKey, "already added");
+      this.#creds.set(newCredsKey, this.#creds.get(credsKey) ?? null);
+      this.#creds.delete(credsKey);
+      entry.name = newCredsKey;
+    }
+    if (opts.managed !== undefined) entry.managed = opts.managed;
+    this.#settingsDirty = true;
+  }
+  getCredsKeys(): Set<string> {
+    return new Set(this.#creds.keys());
+  }
+  getManagedCredsKeys(): Set<string> {
+    return new Set(this.#settings.credsKeys.filter((k) => k.managed).map((k) => k.name));
+  }
+  /** The credentials populated for a key (undefined when none). */
+  getCreds(credsKey: string): Record<string, unknown> | undefined {
+    const c = this.#creds.get(credsKey);
+    return c ? { ...c } : undefined;
+  }
+
+  // ---------- version control ----------
+
+  get branch(): string {
+    return this.#vc.branch;
+  }
+  get commitId(): string | undefined {
+    return this.#vc.commitId;
+  }
+  get pendingCommitId(): string {
+    return this.#vc.pendingCommitId;
+  }
+  get isHeadNode(): boolean {
+    return this.#vc.isHeadNode;
+  }
+  /** True when the head has uncommitted changes (flushed or not). */
+  get hasHeadChanges(): boolean {
+    if (!this.#vc.isHeadNode) return false;
+    if (this.#vc.hasHeadChanges) return true;
+    const m = this.#engine.manifest;
+    return m !== null && this.#engineDirty();
+  }
+
+  #engineDirty(): boolean {
+    const m = this.#engine.manifest;
+    if (!m) return true;
+    if (this.#log.infoUpdated || Object.keys(this.#log.renamed).length > 0 || this.#log.deleted.length > 0) return true;
+    const names = this.#engine.allTensorNames();
+    if (names.length !== Object.keys(m.tensors).length) return true;
+    return names.some((n) => {
+      const e = m.tensors[n];
+      const t = this.#engine.tensor(n);
+      return !e || e.length !== t.length || e.meta === null || JSON.stringify(e.changes) !== JSON.stringify(emptyEngineChanges(e.length)) || t.length !== e.changes.addedFrom;
+    });
+  }
+
+  /** Reopens the engine on the manifest vcs names as current. */
+  async #reopen(signal?: AbortSignal): Promise<void> {
+    this.#engine = await openEngineAt(this.#engineStore, this.#vc.manifest, this.#readOnly, signal);
+    this.#log = emptyChangeLog();
+  }
+
+  /** Commits the current state; returns the commit id. EmptyCommitError when nothing changed (unless allowEmpty). */
+  async commit(message?: string, opts: { allowEmpty?: boolean; signal?: AbortSignal } = {}): Promise<string> {
+    this.#assertWritable("commit");
+    const manifest = await writeManifest(this.#engine, { signal: opts.signal });
+    const changes = await changeSetOf(this.#engine, manifest, this.#log, opts.signal);
+    if (isEmptyChangeSet(changes) && !opts.allowEmpty && this.#vc.isHeadNode) throw new EmptyCommitError(this.#vc.branch);
+    // The committed manifest restarts every change marker, so the next version's markers are relative to it.
+    const reset = await writeManifest(this.#engine, { resetChanges: true, baseCommit: this.#vc.pendingCommitId, force: true, signal: opts.signal });
+    const id = await this.#vc.commit(message ?? null, { allowEmpty: true, manifest: reset.id, changes, signal: opts.signal });
+    this.#log = emptyChangeLog();
+    if (this.#settingsDirty) await this.flush(opts);
+    return id;
+  }
+
+  /** Commits a dirty head (as Deep Lake does before leaving it). */
+  async #autoCommit(target: string, signal?: AbortSignal): Promise<void> {
+    if (this.#readOnly || !this.#vc.isHeadNode) return;
+    const manifest = await writeManifest(this.#engine, { signal });
+    const changes = await changeSetOf(this.#engine, manifest, this.#log, signal);
+    if (!isEmptyChangeSet(changes)) await this.commit(`auto commit before ${target}`, { signal });
+  }
+
+  /** Checks out a branch or commit (or creates branch `address` with `create`); returns the commit id. */
+  async checkout(address: string, opts: { create?: boolean; reset?: boolean; signal?: AbortSignal } = {}): Promise<string | undefined> {
+    if (this.#closed) throw new ReadOnlyModeError("checkout: the dataset is closed");
+    if (opts.create && this.#readOnly) throw new ReadOnlyModeError(`checkout of a new branch ${JSON.stringify(address)}: the dataset is open read-only`);
+    await this.#autoCommit(`checkout to ${address}`, opts.signal);
+    const id = await this.#vc.checkout(address, opts);
+    await this.#reopen(opts.signal);
+    return id;
+  }
+
+  /** Branch names. */
+  async branches(opts?: { signal?: AbortSignal }): Promise<string[]> {
+    return this.#vc.branches(opts);
+  }
+  async deleteBranch(name: string, opts?: { signal?: AbortSignal }): Promise<void> {
+    this.#assertWritable("deleteBranch");
+    await this.#vc.deleteBranch(name, opts);
+  }
+  /** Drops uncommitted changes (flushed or not); `force` also repairs an unreadable head. */
+  async reset(opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    this.#assertWritable("reset");
+    await this.#vc.reset(opts);
+    await this.#reopen(opts.signal);
+  }
+  /** Commits leading to the current state, newest first. */
+  async commits(opts?: { signal?: AbortSignal }): Promise<CommitDetails[]> {
+    return this.#vc.commits(opts);
+  }
+  async getCommitDetails(commitId: string, opts?: { signal?: AbortSignal }): Promise<CommitDetails> {
+    return this.#vc.getCommitDetails(commitId, opts);
+  }
+  /** The printable commit log of the current branch. */
+  async log(opts?: { signal?: AbortSignal }): Promise<string> {
+    return formatLog(await this.#vc.log(opts), { branch: this.#vc.branch });
+  }
+
+  /**
+   * Changes between versions (none, one or two ids; uncommitted changes count as the current state): a printable
+   * text, or with `asDict` the structured `{ dataset, tensors }` result.
+   */
+  async diff(id1?: string, id2?: string, opts?: { asDict?: false; signal?: AbortSignal }): Promise<string>;
+  async diff(id1: string | undefined, id2: string | undefined, opts: { asDict: true; signal?: AbortSignal }): Promise<ReturnType<typeof diffAsDict>>;
+  async diff(id1?: string, id2?: string, opts: { asDict?: boolean; signal?: AbortSignal } = {}): Promise<string | ReturnType<typeof diffAsDict>> {
+    await this.flush(opts);
+    const result: DiffResult = await this.#vc.diff(id1, id2, opts);
+    return opts.asDict ? diffAsDict(result) : formatDiff(result);
+  }
+
+  /** Merges a branch or commit into the current branch head, matching samples by their stable ids. */
+  async merge(target: string, opts: MergeOptions & { signal?: AbortSignal } = {}): Promise<void> {
+    this.#assertWritable("merge");
+    await this.#autoCommit(`merge of ${target}`, opts.signal);
+    const ctx = await this.#vc.prepareMerge(target, opts);
+    if (ctx.upToDate) return;
+    const changes = await executeMerge(this.#engine, this.#engineStore, ctx, opts);
+    const reset = await writeManifest(this.#engine, { resetChanges: true, baseCommit: this.#vc.pendingCommitId, force: true, signal: opts.signal });
+    await this.#vc.commit(`Merge ${ctx.theirsBranch ?? target}`, { manifest: reset.id, changes, mergeParent: ctx.theirsCommit, allowEmpty: true, signal: opts.signal });
+    this.#log = emptyChangeLog();
+  }
+
+  /** Rebuilds version information from what is stored (run with no other writer active). */
+  async fixVc(opts?: { signal?: AbortSignal }): Promise<FixReport> {
+    const report = await this.#vc.fixVc(opts);
+    await this.#reopen(opts?.signal);
+    return report;
+  }
+
+  /** @internal for DatasetView: whether writes are allowed. */
+  assertWritableFor(what: string): void {
+    this.#assertWritable(what);
+  }
+
+  /** @internal used by copy/rename in api.ts. */
+  get vc(): VersionControl {
+    return this.#vc;
+  }
+
+  /** @internal */
+  isHiddenRole(name: string): boolean {
+    return HIDDEN_ROLES.some((r) => name.endsWith(`_${r}`)) && this.#engine.has(name) && this.#engine.tensor(name).tensorMeta.hidden;
+  }
+
+  /** @internal re-points this object at another store (rename). */
+  async retarget(init: Pick<DatasetInit, "store" | "engineStore" | "path" | "vc" | "writeLock">): Promise<void> {
+    this.#store = init.store;
+    this.#engineStore = init.engineStore;
+    this.#path = init.path;
+    this.#vc = init.vc;
+    this.#writeLock = init.writeLock;
+    await this.#reopen();
+  }
+}
+
+function emptyEngineChanges(length: number): Record<string, unknown> {
+  return { created: false, addedFrom: length, updated: null, popped: null, infoUpdated: false, metaUpdated: false };
+}
+
+/** Rows of a Dataset selected by index (lazy: indices, not copies). Read-only except `update`. */
+export class DatasetView {
+  readonly #ds: Dataset;
+  readonly #indices: readonly number[];
+  readonly #padded: boolean;
+
+  constructor(ds: Dataset, indices: readonly number[], padded = false) {
+    this.#ds = ds;
+    this.#indices = indices;
+    this.#padded = padded;
+  }
+  get isView(): boolean {
+    return true;
+  }
+  get length(): number {
+    return this.#indices.length;
+  }
+  get numSamples(): number {
+    return this.#indices.length;
+  }
+  /** Positions of this view's rows in the dataset. */
+  get sampleIndices(): number[] {
+    return [...this.#indices];
+  }
+  tensorNames(): string[] {
+    return this.#ds.tensorNames();
+  }
+  /** A tensor restricted to this view's rows (in a `maxView`, rows past a tensor's end are left out). */
+  tensor(name: string): Tensor {
+    const t = this.#ds.tensor(name);
+    const rows = this.#padded ? this.#indices.filter((i) => i < t.length) : this.#indices;
+    return t.slice(rows);
+  }
+  get tensors(): Record<string, Tensor> {
+    return Object.fromEntries(this.tensorNames().map((n) => [n, this.tensor(n)]));
+  }
+  slice(start?: number | readonly number[] | null, stop?: number | null, step?: number | null): DatasetView {
+    const picked = Array.isArray(start)
+      ? (start as readonly number[]).map((i) => this.#indices[resolveIndex(i, this.length, "view")]!)
+      : sliceIndices(this.length, start as number | null | undefined, stop, step).map((i) => this.#indices[i]!);
+    return new DatasetView(this.#ds, picked, this.#padded);
+  }
+  at(index: number): DatasetView {
+    return new DatasetView(this.#ds, [this.#indices[resolveIndex(index, this.length, "view")]!], this.#padded);
+  }
+  /** Writes through to the dataset: one sample per row of this view for each tensor given. */
+  async update(row: Record<string, SampleInput | readonly SampleInput[]>): Promise<void> {
+    this.#ds.assertWritableFor("update");
+    for (const [name, v] of Object.entries(row)) {
+      const samples = this.#indices.length === 1 ? [v as SampleInput] : (v as readonly SampleInput[]);
+      await this.#ds.updateTensor(name, this.#indices, samples);
+    }
+  }
+}
