@@ -10,4 +10,6 @@ export default defineConfig({
   platform: "neutral",
   splitting: true,
   external: [/^node:/, /^@shoal\//],
+  // Deno only resolves Node built-ins with the node: prefix, which tsup strips by default.
+  removeNodeProtocol: false,
 });

@@ -6,7 +6,6 @@
 import type { DType } from "@shoal/core";
 import { InvalidArgumentError, ReadOnlyModeError, isDType } from "@shoal/core";
 import type { Store } from "@shoal/storage";
-import type { TensorSource } from "@shoal/views";
 import type { SealedChunk } from "./chunk-builder.ts";
 import type { ChunkHeader, Encoding } from "./chunk-format.ts";
 import { CorruptChunkError, DatasetNotFoundError, MissingChunkError, TensorAlreadyExistsError, TensorDoesNotExistError } from "./errors.ts";
@@ -90,7 +89,7 @@ function hiddenName(owner: string, role: string): string {
   return `${owner.slice(0, cut + 1)}_${owner.slice(cut + 1)}_${role}`;
 }
 
-export class DatasetEngine implements TensorSource {
+export class DatasetEngine {
   readonly store: Store;
   readonly branch: string;
   readonly readOnly: boolean;

@@ -5,7 +5,7 @@
  */
 import type { DType, NDArray, TypedArray } from "@shoal/core";
 import { InvalidArgumentError, allocTyped, bytesOf, dtypeInfo, ndarray, shapeSize } from "@shoal/core";
-import type { ColumnMeta, ReadOptions, SampleValue, TensorColumn } from "@shoal/views";
+import type { ColumnMeta, ReadOptions, SampleValue } from "./source-types.ts";
 import { type BuilderSpec, ChunkBuilder } from "./chunk-builder.ts";
 import { type ChunkHeader, FLAG_CHUNK_COMPRESSED, groupOf, parseHeader, sampleRange, sampleShape, verifyPayload } from "./chunk-format.ts";
 import type { BytesCodec, SampleCodec } from "./codec-types.ts";
@@ -43,7 +43,7 @@ export interface ExtendOptions {
 /** A slice over the leading dims of one sample: an index keeps no axis, `[start, stop)` keeps one. */
 export type SliceSpec = ReadonlyArray<number | readonly [number, number]>;
 
-export class TensorEngine implements TensorColumn {
+export class TensorEngine {
   readonly #ds: DatasetEngine;
   name: string;
   readonly key: string;
@@ -572,7 +572,7 @@ export class TensorEngine implements TensorColumn {
   }
 
   /** The whole decoded, verified payload of a chunk (cached). */
-  async #wholeChunk(row: Pick<Row, "headerLength">, key: string, signal?: AbortSignal): Promise<{ header: ChunkHeader; payload: Uint8Array }> {
+  async #wholeChunk(row: Pick<Row, "headerLength">, key: string, signal?: AbortSignal, cache = true): Promise<{ header: ChunkHeader; payload: Uint8Array }> {
     const cached = this.#ds.payloads.get(key);
     if (cached) return cached;
     const bytes = this.#ds.pendingBytes(key)?.slice() ?? (await this.#ds.store.get(key, { signal }));
@@ -592,7 +592,7 @@ export class TensorEngine implements TensorColumn {
       if (payload.byteLength !== header.payloadLength) throw new CorruptChunkError(key, header.headerLength, "decoded payload length differs from the header");
     }
     const entry = { header, payload };
-    this.#ds.payloads.set(key, entry, payload.byteLength + header.headerLength);
+    if (cache) this.#ds.payloads.set(key, entry, payload.byteLength + header.headerLength);
     return entry;
   }
 

@@ -107,8 +107,11 @@ function writeLength(dst: Uint8Array, op: number, rest: number): number {
   return op;
 }
 
+/** Below this length a byte loop beats `set(subarray)`, whose view allocation costs more than the copy. */
+const COPY_LOOP_MAX = 64;
+
 function copyBytes(src: Uint8Array, from: number, length: number, dst: Uint8Array, op: number): void {
-  if (length < 32) {
+  if (length < COPY_LOOP_MAX) {
     for (let i = 0; i < length; i++) dst[op + i] = src[from + i]!;
   } else {
     dst.set(src.subarray(from, from + length), op);
@@ -164,56 +167,69 @@ export function lz4DecompressBlock(
 ): number {
   let ip = srcStart;
   let op = dstStart;
-  const fail = (what: string, at: number): never => {
-    throw new CorruptDataError(codec, what, { offset: srcBase + at });
-  };
-  if (ip >= srcEnd) fail("empty block", ip);
+  if (ip >= srcEnd) fail(codec, "empty block", srcBase + ip);
   for (;;) {
     const token = src[ip++]!;
     let litLen = token >>> 4;
+    // Fast path for the common short sequence with room on both sides: only the offset needs checking.
+    if (litLen < 15 && (token & 15) < 15 && ip + 16 < srcEnd && op + 32 < dstEnd) {
+      const litEnd = ip + litLen;
+      while (ip < litEnd) dst[op++] = src[ip++]!;
+      const offset = src[ip]! | (src[ip + 1]! << 8);
+      if (offset === 0 || offset > op - windowStart) fail(codec, `match offset ${offset} points before the start of the output`, srcBase + ip);
+      ip += 2;
+      let from = op - offset;
+      const matchEnd = op + (token & 15) + MIN_MATCH;
+      // Byte by byte so that overlapping matches (offset < length) repeat the bytes just written.
+      while (op < matchEnd) dst[op++] = dst[from++]!;
+      continue;
+    }
     if (litLen === 15) {
       let byte = 255;
       while (byte === 255) {
-        if (ip >= srcEnd) fail("truncated literal length", ip);
+        if (ip >= srcEnd) fail(codec, "truncated literal length", srcBase + ip);
         byte = src[ip++]!;
         litLen += byte;
       }
     }
-    if (litLen > srcEnd - ip) fail(`literal run of ${litLen} bytes runs past the end of the input`, ip);
-    if (litLen > dstEnd - op) fail(`literal run of ${litLen} bytes runs past the end of the output (${dstEnd - dstStart} bytes)`, ip);
+    if (litLen > srcEnd - ip) fail(codec, `literal run of ${litLen} bytes runs past the end of the input`, srcBase + ip);
+    if (litLen > dstEnd - op) fail(codec, `literal run of ${litLen} bytes runs past the end of the output (${dstEnd - dstStart} bytes)`, srcBase + ip);
     copyBytes(src, ip, litLen, dst, op);
     ip += litLen;
     op += litLen;
     if (ip === srcEnd) return op;
-    if (srcEnd - ip < 2) fail("truncated match offset", ip);
+    if (srcEnd - ip < 2) fail(codec, "truncated match offset", srcBase + ip);
     const offset = src[ip]! | (src[ip + 1]! << 8);
-    if (offset === 0 || offset > op - windowStart) fail(`match offset ${offset} points before the start of the output`, ip);
+    if (offset === 0 || offset > op - windowStart) fail(codec, `match offset ${offset} points before the start of the output`, srcBase + ip);
     ip += 2;
     let matchLen = token & 15;
     if (matchLen === 15) {
       let byte = 255;
       while (byte === 255) {
-        if (ip >= srcEnd) fail("truncated match length", ip);
+        if (ip >= srcEnd) fail(codec, "truncated match length", srcBase + ip);
         byte = src[ip++]!;
         matchLen += byte;
       }
     }
     matchLen += MIN_MATCH;
-    if (matchLen > dstEnd - op) fail(`match of ${matchLen} bytes runs past the end of the output (${dstEnd - dstStart} bytes)`, ip);
-    const from = op - offset;
-    if (matchLen < 32) {
-      // A byte loop copies overlapping matches (offset < length) correctly: each byte may repeat one just written.
-      for (let i = 0; i < matchLen; i++) dst[op + i] = dst[from + i]!;
-      op += matchLen;
+    if (matchLen > dstEnd - op) fail(codec, `match of ${matchLen} bytes runs past the end of the output (${dstEnd - dstStart} bytes)`, srcBase + ip);
+    let from = op - offset;
+    if (matchLen < COPY_LOOP_MAX) {
+      const matchEnd = op + matchLen;
+      while (op < matchEnd) dst[op++] = dst[from++]!;
     } else {
       // The repeated pattern doubles with each copyWithin, so long runs cost O(log n) calls.
       let remaining = matchLen;
       while (remaining > 0) {
-        const step = Math.min(remaining, op - from);
+        const step = remaining < op - from ? remaining : op - from;
         dst.copyWithin(op, from, from + step);
         op += step;
         remaining -= step;
       }
     }
   }
+}
+
+function fail(codec: string, what: string, offset: number): never {
+  throw new CorruptDataError(codec, what, { offset });
 }

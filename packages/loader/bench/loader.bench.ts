@@ -131,7 +131,7 @@ async function benchLabels(): Promise<void> {
     base.push(LABELS / ((performance.now() - t0) / 1000) + sink * 0);
   }
   const loader = dataloader(src).batch(256).shuffle({ seed: 3 }).numpy();
-  await epochRate(loader, "labels");
+  for (let w = 0; w < 3; w++) await epochRate(loader, "labels"); // JIT warm-up
   const xs: number[] = [];
   for (let r = 0; r < REPS; r++) xs.push(await epochRate(loader, "labels"));
   emit("loader-labels-shuffled", "samples/s", median(xs), "shuffled gather into 256 batches", median(base), { samples: LABELS, goal: 10_000_000 });

@@ -33,6 +33,9 @@ interface State {
 interface Runtime {
   view?: View;
   plans?: TensorPlan[];
+  /** Per view position, computed once per loader: dense chunk numbers and root rows. */
+  chunks?: { ids: Uint32Array; count: number };
+  roots?: Uint32Array;
   pool?: WorkerPool;
   epoch: number;
   skipped: number;
@@ -217,8 +220,9 @@ export class DataLoader implements AsyncIterable<unknown> {
     const shuffle = this.#state.shuffle;
     const { rank = 0, worldSize = 1 } = numpy.distributed ?? {};
     const primary = plans.find((p) => p.kind !== "column") ?? plans[0];
-    const chunkIds = primary ? await chunkIdsOf(v, primary.name, signal) : null;
-    const chunkOf = denseChunks(chunkIds, n);
+    this.#rt.chunks ??= denseChunks(primary ? await chunkIdsOf(v, primary.name, signal) : null, n);
+    const roots = (this.#rt.roots ??= v.sampleIndices);
+    const chunkOf = this.#rt.chunks;
     let order = shuffle ? chunkOrder(chunkOf, epochRng(shuffle.seed, epoch)) : identityOrder(n);
     if (this.#state.offset) {
       if (shuffle && !shuffle.seeded) this.#log("offset with an unseeded shuffle: the order is not reproducible");
@@ -240,11 +244,11 @@ export class DataLoader implements AsyncIterable<unknown> {
       const epochIterator = runEpoch({
         order,
         chunkOf: chunkOf.ids,
-        roots: v.sampleIndices,
+        roots,
         tensors: plans,
         batchSize,
         dropLast: this.#state.batch?.dropLast ?? false,
-        buffer: shuffle ? new ShuffleBuffer(shuffle.bufferSizeMB * MB, epochRng(shuffle.seed, epoch, rank)) : null,
+        buffer: shuffle ? new ShuffleBuffer(shuffle.bufferSizeMB * MB, epochRng(shuffle.seed, epoch, rank), order.length) : null,
         ignoreErrors: this.#state.options.ignoreErrors ?? false,
         numThreads: numpy.numThreads ?? 4,
         prefetch: (numpy.prefetchFactor ?? 2) * Math.max(1, pool ? pool.size : 1),

@@ -8,8 +8,8 @@
 import type { Rng } from "@shoal/views";
 
 export class ShuffleBuffer {
-  private ids = new Int32Array(1024);
-  private sizes = new Float64Array(1024);
+  private ids: Int32Array;
+  private sizes: Float64Array;
   private count = 0;
   private used = 0;
   /** Records that arrived while the buffer was empty and too small to hold them. */
@@ -18,9 +18,13 @@ export class ShuffleBuffer {
   private readonly capacityBytes: number;
   private readonly rng: Rng;
 
-  constructor(capacityBytes: number, rng: Rng) {
+  /** `expected`: how many records will pass (the epoch's length), so the arrays rarely need to grow. */
+  constructor(capacityBytes: number, rng: Rng, expected = 1024) {
     this.capacityBytes = capacityBytes;
     this.rng = rng;
+    const initial = Math.max(16, Math.min(expected, 1 << 20));
+    this.ids = new Int32Array(initial);
+    this.sizes = new Float64Array(initial);
   }
 
   get length(): number {

@@ -46,8 +46,11 @@ export interface ShuffleOptions {
 }
 
 export interface SampleByOptions {
+  /** Draw with replacement (default true). */
   replace?: boolean;
+  /** Rows to draw (default: the loader's row count). */
   size?: number;
+  seed?: number;
 }
 
 export interface NumpyOptions {

@@ -11,6 +11,7 @@ import type { Store } from "@shoal/storage";
 import { EmptyCommitError, type CommitDetails, type DiffResult, type FixReport, type VersionControl, diffAsDict, formatDiff, formatLog, isEmptyChangeSet } from "@shoal/vcs";
 import { type DatasetChangeLog, changeSetOf, emptyChangeLog, logRename } from "./changes.ts";
 import { openEngineAt, writeManifest } from "./engine.ts";
+import { type EmptyOptions, type OpenCommonOptions, copyKeys, emptyIn, loadFrom, resolveStore } from "./open.ts";
 import { CredsKeyError, DatasetDeleteError, TensorGroupAlreadyExistsError, TensorGroupDoesNotExistError } from "./errors.ts";
 import { resolveIndex, sliceIndices } from "./indexing.ts";
 import { Info } from "./info.ts";
@@ -19,6 +20,14 @@ import { type ExtendRowsOptions, extendRows, updateRows, visibleTensor } from ".
 import { encodingFor } from "./samples.ts";
 import { type Settings, writeSettings } from "./settings.ts";
 import { type SummaryRow, formatSummary } from "./summary.ts";
+import {
+  type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
+  type TensorSource, View, type ViewEntry, type ViewHost, type ViewRecord, deleteView, filter as filterRows, getView, getViews, listIndex,
+  loadView, query as queryRows, randomSplit as splitRows, sampleBy as sampleRows, saveView,
+} from "@shoal/views";
+import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";
+import { DatasetSource, StoreViewStore, optimizedStore } from "./views.ts";
+import { storedValue } from "./rows.ts";
 import { Tensor, type TensorHost } from "./tensor.ts";
 import type { WriteLock } from "./write-lock.ts";
 
@@ -62,6 +71,11 @@ export class Dataset implements TensorHost {
   #log: DatasetChangeLog = emptyChangeLog();
   #creds = new Map<string, Record<string, unknown> | null>();
   #closed = false;
+  /** Set by every write since the last commit, reset, or checkout (unflushed work counts as head changes). */
+  #dirty = false;
+  /** Bumped by every write and every change of version, so views made before it know they are stale. */
+  #writes = 0;
+  readonly #source = new DatasetSource(() => this.#engine, () => String(this.#writes));
 
   /** Use `empty()`, `load()` or `dataset()`. */
   constructor(init: DatasetInit) {
@@ -108,7 +122,7 @@ export class Dataset implements TensorHost {
   }
   get info(): Info {
     return new Info(() => this.#engine.info, (next) => {
-      this.#assertWritable("info");
+      this.#beginWrite("info");
       this.#engine.setInfo(next);
       this.#log.infoUpdated = true;
     });
@@ -126,6 +140,25 @@ export class Dataset implements TensorHost {
   #assertWritable(what: string): void {
     if (this.#closed) throw new ReadOnlyModeError(`${what}: the dataset is closed (or deleted)`);
     if (this.#readOnly) throw new ReadOnlyModeError(`${what}: the dataset is open read-only`);
+  }
+
+  /** Guards a write and records that the head now differs from its commit. */
+  #beginWrite(what: string): void {
+    this.#assertWritable(what);
+    this.#dirty = true;
+    this.#writes++;
+  }
+
+  /** Runs a write that may reject its input: on failure the head-changes flag is restored with the data. */
+  async #guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const was = this.#dirty;
+    this.#beginWrite(what);
+    try {
+      return await fn();
+    } catch (e) {
+      this.#dirty = was;
+      throw e;
+    }
   }
 
   // ---------- tensors and groups ----------
@@ -189,12 +222,13 @@ export class Dataset implements TensorHost {
       isLink: draft.isLink,
     };
     await this.#engine.createTensor(name, spec);
+    this.#dirty = true;
     return new Tensor(this, name);
   }
 
   /** A new empty tensor with the settings and info of `source`. */
   async createTensorLike(name: string, source: Tensor | string): Promise<Tensor> {
-    this.#assertWritable(`createTensorLike ${JSON.stringify(name)}`);
+    this.#beginWrite(`createTensorLike ${JSON.stringify(name)}`);
     const src = typeof source === "string" ? this.tensor(source).meta : source.meta;
     if (this.#engine.has(name)) throw new TensorAlreadyExistsError(name);
     this.#checkFreeName(name);
@@ -209,7 +243,7 @@ export class Dataset implements TensorHost {
 
   /** Creates group `name` (nested paths create their parents). */
   createGroup(name: string, opts: { existOk?: boolean } = {}): void {
-    this.#assertWritable(`createGroup ${JSON.stringify(name)}`);
+    this.#beginWrite(`createGroup ${JSON.stringify(name)}`);
     if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
       throw new InvalidArgumentError(`[shoal] createGroup: invalid group name ${JSON.stringify(name)}`);
     }
@@ -244,11 +278,13 @@ export class Dataset implements TensorHost {
     this.#assertWritable(`deleteTensor ${JSON.stringify(name)}`);
     const t = visibleTensor(this.#engine, name);
     this.#checkLarge(`tensor ${JSON.stringify(name)}`, this.#approxBytes(t), opts.largeOk);
-    const created = t.meta && (this.#engine.manifest?.tensors[name]?.changes.created ?? true);
+    const entry = this.#engine.manifest?.tensors[name];
+    const createdSinceCommit = !entry || entry.changes.created;
     this.#engine.deleteTensor(name);
+    this.#dirty = true;
     const origin = Object.entries(this.#log.renamed).find(([, v]) => v === name)?.[0];
     if (origin !== undefined) delete this.#log.renamed[origin];
-    if (!created || origin !== undefined) this.#log.deleted.push(origin ?? name);
+    if (!createdSinceCommit || origin !== undefined) this.#log.deleted.push(origin ?? name);
   }
 
   #groupTensors(name: string): string[] {
@@ -256,7 +292,7 @@ export class Dataset implements TensorHost {
   }
 
   deleteGroup(name: string, opts: { largeOk?: boolean } = {}): void {
-    this.#assertWritable(`deleteGroup ${JSON.stringify(name)}`);
+    this.#beginWrite(`deleteGroup ${JSON.stringify(name)}`);
     if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
     const members = this.#groupTensors(name);
     this.#checkLarge(`group ${JSON.stringify(name)}`, members.reduce((s, t) => s + this.#approxBytes(this.#engine.tensor(t)), 0), opts.largeOk);
@@ -265,7 +301,7 @@ export class Dataset implements TensorHost {
   }
 
   renameTensor(name: string, newName: string): Tensor {
-    this.#assertWritable(`renameTensor ${JSON.stringify(name)}`);
+    this.#beginWrite(`renameTensor ${JSON.stringify(name)}`);
     visibleTensor(this.#engine, name);
     if (this.#engine.has(newName)) throw new TensorAlreadyExistsError(newName);
     this.#checkFreeName(newName);
@@ -280,7 +316,7 @@ export class Dataset implements TensorHost {
   }
 
   renameGroup(name: string, newName: string): void {
-    this.#assertWritable(`renameGroup ${JSON.stringify(name)}`);
+    this.#beginWrite(`renameGroup ${JSON.stringify(name)}`);
     if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
     if (this.#engine.groups.includes(newName) || this.#engine.has(newName)) throw new TensorGroupAlreadyExistsError(newName, "already exists");
     for (const t of this.#groupTensors(name)) {
@@ -313,9 +349,8 @@ export class Dataset implements TensorHost {
    * call (or, with `ignoreErrors`, that row is skipped everywhere and its position returned in `skipped`).
    */
   async extend(columns: Record<string, readonly SampleInput[]>, opts: ExtendRowsOptions = {}): Promise<{ skipped: number[] }> {
-    this.#assertWritable("extend");
     if (typeof columns !== "object" || columns === null || Array.isArray(columns)) throw new InvalidArgumentError("[shoal] extend takes a { tensor: samples[] } object");
-    return extendRows(this.#engine, columns, opts, this.#checkLink);
+    return this.#guarded("extend", () => extendRows(this.#engine, columns, opts, this.#checkLink));
   }
 
   /** Replaces row `index` in the given tensors: `update(3, { labels: 1 })`. */
@@ -326,12 +361,12 @@ export class Dataset implements TensorHost {
       const t = visibleTensor(this.#engine, name);
       updates[name] = { indices: [resolveIndex(index, t.length, name)], samples: [sample] };
     }
-    await updateRows(this.#engine, updates, this.#checkLink);
+    await this.#guarded("update", () => updateRows(this.#engine, updates, this.#checkLink));
   }
 
   /** Removes row `index` (default: the last row) from every tensor that has it. */
   async pop(index?: number): Promise<void> {
-    this.#assertWritable("pop");
+    this.#beginWrite("pop");
     const i = index === undefined ? this.maxLen - 1 : resolveIndex(index, this.maxLen, "dataset");
     if (i < 0) throw new InvalidArgumentError("[shoal] pop: the dataset is empty");
     for (const n of this.#engine.tensorNames()) {
@@ -347,19 +382,17 @@ export class Dataset implements TensorHost {
     return this.#engine.tensor(name);
   }
   async extendTensor(name: string, samples: readonly SampleInput[], opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal }): Promise<void> {
-    this.#assertWritable(`extend of tensor ${JSON.stringify(name)}`);
-    await extendRows(this.#engine, { [name]: samples }, { ...opts, skipOk: true }, this.#checkLink);
+    await this.#guarded(`extend of tensor ${JSON.stringify(name)}`, () => extendRows(this.#engine, { [name]: samples }, { ...opts, skipOk: true }, this.#checkLink));
   }
   async updateTensor(name: string, indices: readonly number[], samples: readonly SampleInput[]): Promise<void> {
-    this.#assertWritable(`update of tensor ${JSON.stringify(name)}`);
-    await updateRows(this.#engine, { [name]: { indices, samples } }, this.#checkLink);
+    await this.#guarded(`update of tensor ${JSON.stringify(name)}`, () => updateRows(this.#engine, { [name]: { indices, samples } }, this.#checkLink));
   }
   async popTensor(name: string, index: number | undefined): Promise<void> {
-    this.#assertWritable(`pop of tensor ${JSON.stringify(name)}`);
+    this.#beginWrite(`pop of tensor ${JSON.stringify(name)}`);
     await visibleTensor(this.#engine, name).pop(index);
   }
   setTensorInfo(name: string, info: Record<string, unknown>): void {
-    this.#assertWritable(`info of tensor ${JSON.stringify(name)}`);
+    this.#beginWrite(`info of tensor ${JSON.stringify(name)}`);
     const t = this.engineTensor(name);
     t.tensorMeta.info = structuredClone(info);
     t.touchMeta("info");
@@ -422,10 +455,7 @@ export class Dataset implements TensorHost {
   async flush(opts?: { signal?: AbortSignal }): Promise<void> {
     if (this.#readOnly || this.#closed) return;
     const manifest = await writeManifest(this.#engine, { signal: opts?.signal });
-    const changes = await changeSetOf(this.#engine, manifest, this.#log, opts?.signal);
-    if (manifest.id !== this.#vc.manifest || (this.#vc.hasHeadChanges && !isEmptyChangeSet(changes))) {
-      if (manifest.id !== this.#vc.manifest) await this.#vc.flush(manifest.id, changes, opts);
-    }
+    if (manifest.id !== this.#vc.manifest) await this.#vc.flush(manifest.id, await changeSetOf(this.#engine, manifest, this.#log, opts?.signal), opts);
     if (this.#settingsDirty) {
       await writeSettings(this.#store, this.#settings, opts?.signal);
       this.#settingsDirty = false;
@@ -499,6 +529,106 @@ export class Dataset implements TensorHost {
     return c ? { ...c } : undefined;
   }
 
+  // ---------- views, queries, loader ----------
+
+  /** Always false: a Dataset is the whole dataset (slices and query results are views). */
+  get isView(): boolean {
+    return false;
+  }
+  /** This dataset as a @shoal/views TensorSource (what views, queries and the loader read). */
+  get source(): TensorSource {
+    return this.#source;
+  }
+  /** The whole dataset as a @shoal/views View. */
+  view(): View {
+    return new View(this.#source);
+  }
+  /** Rows for which `predicate` (a function of the row, or a TQL WHERE expression) holds. */
+  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<View> {
+    return filterRows(this.#source, predicate, opts);
+  }
+  /** Runs a TQL query (`select * where labels == 'cat' order by ...`). */
+  async query(tql: string, opts?: QueryOptions): Promise<View> {
+    return queryRows(this.#source, tql, opts);
+  }
+  /** Rows drawn with probability proportional to `weights` (numbers per row, or a TQL weight expression). */
+  async sampleBy(weights: ArrayLike<number> | string, opts?: SampleByOptions): Promise<View> {
+    return sampleRows(this.#source, weights, opts);
+  }
+  /** Splits the rows at random by fractions (summing to 1) or counts. */
+  async randomSplit(lengths: readonly number[], opts?: RandomSplitOptions): Promise<View[]> {
+    return splitRows(this.#source, lengths, opts);
+  }
+
+  #viewHost(): ViewHost {
+    return {
+      store: new StoreViewStore(this.#store),
+      commitId: () => {
+        const id = this.#vc.commitId;
+        if (id === undefined) throw new InvalidArgumentError("[shoal] saveView: the dataset has no commit yet; commit first");
+        return id;
+      },
+      hasUncommittedChanges: () => this.hasHeadChanges,
+      sourceAt: async (commitId, opts) => {
+        if (commitId === this.#vc.commitId && !this.hasHeadChanges) return this.#source;
+        const details = await this.#vc.getCommitDetails(commitId, opts);
+        return openEngineAt(this.#engineStore, details.manifest, true, opts?.signal);
+      },
+      materialize: (record, view, opts) => this.#materialize(record, view, opts?.signal),
+    };
+  }
+
+  /** Copies a view's rows into a standalone dataset under `views/<id>/data/` (rechunked, committed). */
+  async #materialize(record: ViewRecord, view: View, signal?: AbortSignal): Promise<{ path: string }> {
+    const { store, path } = optimizedStore(this.#store, record.id);
+    const out = await emptyIn(store, path, { overwrite: true, lockEnabled: false, signal });
+    const rows = view.sampleIndices;
+    const source = view.source as TensorSource;
+    for (const name of view.tensorNames()) {
+      const src = source.tensor(name) as TensorEngine;
+      const m = src.tensorMeta;
+      const t = await out.#engine.createTensor(name, {
+        htype: m.htype, dtype: m.dtype, encoding: m.encoding, sampleCompression: m.sampleCompression, chunkCompression: m.chunkCompression,
+        maxChunkSize: m.maxChunkSize, tilingThreshold: m.tilingThreshold, htypeArgs: m.htypeArgs, info: m.info, isSequence: m.isSequence, isLink: m.isLink,
+      });
+      const values: unknown[] = [];
+      if (view.subSampleIndex.length === 0) for (const r of rows) values.push(await storedValue(src, r));
+      else values.push(...(await view.tensor(name).readMany(Array.from({ length: view.length }, (_, i) => i), { signal })));
+      await t.extend(values as never, { signal });
+    }
+    await out.commit(`optimized view ${record.id}`, { allowEmpty: true, signal });
+    await out.close();
+    return { path };
+  }
+
+  /**
+   * Saves a view (default: the whole dataset) pinned to the current commit; refused when the head has uncommitted
+   * changes or the id exists. `optimize` also copies its rows into `views/<id>/data/`.
+   */
+  async saveView(view?: View | DatasetView, opts: SaveViewOptions = {}): Promise<ViewEntry> {
+    await this.flush(opts);
+    const v = view instanceof DatasetView ? view.toView() : (view ?? this.view());
+    return saveView(this.#viewHost(), v, opts);
+  }
+  async getView(id: string, opts?: { signal?: AbortSignal }): Promise<ViewEntry> {
+    return getView(this.#viewHost(), id, opts);
+  }
+  async getViews(commitId?: string, opts?: { signal?: AbortSignal }): Promise<ViewEntry[]> {
+    return getViews(this.#viewHost(), { ...opts, commitId });
+  }
+  async loadView(id: string, opts?: { optimize?: boolean; signal?: AbortSignal }): Promise<View> {
+    return loadView(this.#viewHost(), id, opts);
+  }
+  async deleteView(id: string, opts?: { signal?: AbortSignal }): Promise<void> {
+    this.#assertWritable("deleteView");
+    await deleteView(this.#viewHost(), id, opts);
+  }
+
+  /** A data loader over the dataset (chain `.batch()`, `.shuffle()`, `.transform()`… then `.numpy()`). */
+  dataloader(opts?: DataLoaderOptions): DataLoader {
+    return dataloader(this.#source, opts);
+  }
+
   // ---------- version control ----------
 
   get branch(): string {
@@ -515,29 +645,15 @@ export class Dataset implements TensorHost {
   }
   /** True when the head has uncommitted changes (flushed or not). */
   get hasHeadChanges(): boolean {
-    if (!this.#vc.isHeadNode) return false;
-    if (this.#vc.hasHeadChanges) return true;
-    const m = this.#engine.manifest;
-    return m !== null && this.#engineDirty();
-  }
-
-  #engineDirty(): boolean {
-    const m = this.#engine.manifest;
-    if (!m) return true;
-    if (this.#log.infoUpdated || Object.keys(this.#log.renamed).length > 0 || this.#log.deleted.length > 0) return true;
-    const names = this.#engine.allTensorNames();
-    if (names.length !== Object.keys(m.tensors).length) return true;
-    return names.some((n) => {
-      const e = m.tensors[n];
-      const t = this.#engine.tensor(n);
-      return !e || e.length !== t.length || e.meta === null || JSON.stringify(e.changes) !== JSON.stringify(emptyEngineChanges(e.length)) || t.length !== e.changes.addedFrom;
-    });
+    return this.#vc.isHeadNode && (this.#vc.hasHeadChanges || this.#dirty);
   }
 
   /** Reopens the engine on the manifest vcs names as current. */
   async #reopen(signal?: AbortSignal): Promise<void> {
     this.#engine = await openEngineAt(this.#engineStore, this.#vc.manifest, this.#readOnly, signal);
     this.#log = emptyChangeLog();
+    this.#dirty = false;
+    this.#writes++;
   }
 
   /** Commits the current state; returns the commit id. EmptyCommitError when nothing changed (unless allowEmpty). */
@@ -550,6 +666,7 @@ export class Dataset implements TensorHost {
     const reset = await writeManifest(this.#engine, { resetChanges: true, baseCommit: this.#vc.pendingCommitId, force: true, signal: opts.signal });
     const id = await this.#vc.commit(message ?? null, { allowEmpty: true, manifest: reset.id, changes, signal: opts.signal });
     this.#log = emptyChangeLog();
+    this.#dirty = false;
     if (this.#settingsDirty) await this.flush(opts);
     return id;
   }
@@ -616,7 +733,10 @@ export class Dataset implements TensorHost {
     await this.#autoCommit(`merge of ${target}`, opts.signal);
     const ctx = await this.#vc.prepareMerge(target, opts);
     if (ctx.upToDate) return;
-    const changes = await executeMerge(this.#engine, this.#engineStore, ctx, opts);
+    const merged = await executeMerge(this.#engine, this.#engineStore, ctx, opts);
+    const manifest = await writeManifest(this.#engine, { signal: opts.signal });
+    const changes = await changeSetOf(this.#engine, manifest, this.#log, opts.signal);
+    for (const [name, ids] of Object.entries(merged)) if (changes.tensors?.[name]) changes.tensors[name]!.mergedIds = ids;
     const reset = await writeManifest(this.#engine, { resetChanges: true, baseCommit: this.#vc.pendingCommitId, force: true, signal: opts.signal });
     await this.#vc.commit(`Merge ${ctx.theirsBranch ?? target}`, { manifest: reset.id, changes, mergeParent: ctx.theirsCommit, allowEmpty: true, signal: opts.signal });
     this.#log = emptyChangeLog();
@@ -644,19 +764,39 @@ export class Dataset implements TensorHost {
     return HIDDEN_ROLES.some((r) => name.endsWith(`_${r}`)) && this.#engine.has(name) && this.#engine.tensor(name).tensorMeta.hidden;
   }
 
-  /** @internal re-points this object at another store (rename). */
-  async retarget(init: Pick<DatasetInit, "store" | "engineStore" | "path" | "vc" | "writeLock">): Promise<void> {
-    this.#store = init.store;
-    this.#engineStore = init.engineStore;
-    this.#path = init.path;
-    this.#vc = init.vc;
-    this.#writeLock = init.writeLock;
-    await this.#reopen();
+  /**
+   * Copies the dataset, every version included, to `dest` (a path, URL or Store) and returns it opened there on
+   * the current branch. Refused when `dest` holds a dataset, unless `overwrite`.
+   */
+  async copy(dest: string | Store, opts: EmptyOptions & { onProgress?: (done: number, total: number) => void } = {}): Promise<Dataset> {
+    await this.flush(opts);
+    const { store, path } = await resolveStore(dest, opts);
+    if (await store.get("shoal.json", opts)) {
+      if (!opts.overwrite) throw new InvalidArgumentError(`[shoal] copy: a dataset already exists at ${JSON.stringify(path ?? "the destination")} (pass overwrite: true)`);
+      const old: string[] = [];
+      for await (const k of store.list("", opts)) old.push(k);
+      for (const k of old) await store.delete(k, opts);
+    }
+    await copyKeys(this.#store, store, opts);
+    return loadFrom(store, path, { ...opts, branch: this.#vc.isHeadNode ? this.#vc.branch : undefined });
   }
-}
 
-function emptyEngineChanges(length: number): Record<string, unknown> {
-  return { created: false, addedFrom: length, updated: null, popped: null, infoUpdated: false, metaUpdated: false };
+  /** Moves a path-based dataset to `newPath` (copy, then delete the old keys); this object follows it. */
+  async rename(newPath: string, opts: OpenCommonOptions = {}): Promise<void> {
+    this.#assertWritable("rename");
+    if (this.#path === null) throw new InvalidArgumentError("[shoal] rename: this dataset was opened on a Store, not a path");
+    const moved = await this.copy(newPath, opts);
+    const old: string[] = [];
+    for await (const k of this.#store.list("", opts)) old.push(k);
+    for (const k of old) await this.#store.delete(k, opts);
+    this.#store = moved.#store;
+    this.#engineStore = moved.#engineStore;
+    this.#path = moved.#path;
+    this.#vc = moved.#vc;
+    this.#writeLock = moved.#writeLock;
+    this.#engine = moved.#engine;
+    this.#log = emptyChangeLog();
+  }
 }
 
 /** Rows of a Dataset selected by index (lazy: indices, not copies). Read-only except `update`. */
@@ -704,6 +844,23 @@ export class DatasetView {
   at(index: number): DatasetView {
     return new DatasetView(this.#ds, [this.#indices[resolveIndex(index, this.length, "view")]!], this.#padded);
   }
+  /** This view as a @shoal/views View (queries, sampling, the loader, saveView). */
+  toView(): View {
+    return new View(this.#ds.source, listIndex(Uint32Array.from(this.#indices)));
+  }
+  async query(tql: string, opts?: QueryOptions): Promise<View> {
+    return queryRows(this.toView(), tql, opts);
+  }
+  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<View> {
+    return filterRows(this.toView(), predicate, opts);
+  }
+  dataloader(opts?: DataLoaderOptions): DataLoader {
+    return dataloader(this.toView(), opts);
+  }
+  async saveView(opts?: SaveViewOptions): Promise<ViewEntry> {
+    return this.#ds.saveView(this, opts);
+  }
+
   /** Writes through to the dataset: one sample per row of this view for each tensor given. */
   async update(row: Record<string, SampleInput | readonly SampleInput[]>): Promise<void> {
     this.#ds.assertWritableFor("update");

@@ -1,5 +1,43 @@
 /**
- * shoal (index entry): filled in by later issues.
+ * `shoal`: versioned, tensor-native datasets for machine learning. `empty`/`load`/`dataset` open a Dataset on
+ * local disk, S3, HTTP (read-only) or memory; tensors hold typed samples (htypes) read back as NDArrays.
+ * Browser-safe: file-path conveniences live in `shoal/node`.
  * @module
  */
-export {};
+export { empty, load, dataset, resolveStore } from "./open.ts";
+export type { EmptyOptions, LoadOptions, OpenCommonOptions, StoreCreds } from "./open.ts";
+export { read, readBlob, link } from "./read.ts";
+export type { BytesInput } from "./read.ts";
+export { Dataset, DatasetView } from "./dataset.ts";
+export type { CreateTensorOpts } from "./dataset.ts";
+export { Tensor } from "./tensor.ts";
+export type { NumpyOptions, TensorMetaView } from "./tensor.ts";
+export { Info } from "./info.ts";
+export type { ExtendRowsOptions } from "./rows.ts";
+export type { MergeOptions } from "./merge.ts";
+export type { SummaryRow } from "./summary.ts";
+export { toNpy, fromNpy } from "./npy.ts";
+export * from "./errors.ts";
+
+// What users need from the lower packages, so `shoal` is the only import.
+export {
+  ShoalError, isShoalError, StorageError, InvalidKeyError, PreconditionFailedError, ReadOnlyModeError, RangeError, UnsupportedError,
+  UnknownCodecError, CorruptDataError, InvalidArgumentError, DtypeError, ShapeError,
+  ndarray, fromValues, stack, shapeSize, equalShapes, reshape, DTYPES, dtypeInfo, isDType, normalizeDType,
+} from "@shoal/core";
+export type { NDArray, DType, TypedArray } from "@shoal/core";
+export { MemoryStore, openStore, withCache, withPrefix, withReadOnly } from "@shoal/storage";
+export type { Store, StoreCapabilities, OpenStoreOptions } from "@shoal/storage";
+export {
+  CorruptChunkError, DatasetNotFoundError, MissingChunkError, SampleIndexError, TensorAlreadyExistsError, TensorDoesNotExistError,
+} from "@shoal/chunks";
+export {
+  UnknownHtypeError, UnknownCompressionError, UnsupportedCompressionError, HtypeArgumentError, SampleError, SampleValueError,
+  SampleTypeError, SampleDtypeError, SampleShapeError, CorruptSampleError, HTYPE_NAMES,
+} from "@shoal/htypes";
+export type { CompressedSample, LinkSample, SampleInput } from "@shoal/htypes";
+export {
+  VersionControlError, CheckoutError, BranchExistsError, InvalidBranchNameError, CommitError, EmptyCommitError, ConcurrentWriteError,
+  LockRequiredError, MergeConflictError, MergeError, FIRST_COMMIT_ID,
+} from "@shoal/vcs";
+export type { CommitDetails, CommitLock, FixReport } from "@shoal/vcs";

@@ -26,46 +26,33 @@ export type LinkCheck = (credsKey: string | null, tensor: string, index: number)
 
 const BATCH_ROWS = 512;
 
-interface Snapshot {
-  lengths: Map<TensorEngine, number>;
-  metas: Map<TensorEngine, { dtype: TensorEngine["tensorMeta"]["dtype"]; info: Record<string, unknown> }>;
-}
-
-function snapshot(engine: DatasetEngine): Snapshot {
-  const lengths = new Map<TensorEngine, number>();
-  const metas = new Map<TensorEngine, Snapshot["metas"] extends Map<TensorEngine, infer V> ? V : never>();
-  for (const name of engine.allTensorNames()) {
-    const t = engine.tensor(name);
-    lengths.set(t, t.length);
-    metas.set(t, { dtype: t.tensorMeta.dtype, info: structuredClone(t.tensorMeta.info) });
-  }
-  return { lengths, metas };
-}
-
-async function rollback(s: Snapshot): Promise<void> {
-  for (const [t, len] of s.lengths) if (t.length > len) await t.truncate(len);
-  for (const [t, m] of s.metas) {
-    t.tensorMeta.dtype = m.dtype;
-    if (JSON.stringify(t.tensorMeta.info) !== JSON.stringify(m.info)) t.tensorMeta.info = m.info;
-  }
-}
-
 /** The visible, writable tensor `name`, or TensorDoesNotExistError. */
 export function visibleTensor(engine: DatasetEngine, name: string): TensorEngine {
   if (!engine.has(name) || engine.tensor(name).tensorMeta.hidden) throw new TensorDoesNotExistError(name);
   return engine.tensor(name);
 }
 
-/** Validates one sample of tensor `t` at global `index`, growing class names in its meta when labels are new. */
-export async function validateSample(t: TensorEngine, sample: SampleInput, index: number, checkLink: LinkCheck): Promise<unknown> {
+/**
+ * Class names grown by string labels during a write, per tensor; applied to the metas only once the whole write
+ * has succeeded, so a rejected write leaves the metas untouched.
+ */
+export type ClassNameGrowth = Map<TensorEngine, string[]>;
+
+/** Validates one sample of tensor `t` at global `index` into the engine's form. */
+export async function validateSample(t: TensorEngine, sample: SampleInput, index: number, checkLink: LinkCheck, grown: ClassNameGrowth): Promise<unknown> {
   const meta = t.tensorMeta;
-  const r = await normalizeSample(metaLike(meta), sample, { tensor: t.name, index });
-  if (r.classNames) {
-    meta.info = { ...meta.info, class_names: r.classNames };
-    t.touchMeta("info");
-  }
+  const classNames = grown.get(t);
+  const r = await normalizeSample(metaLike(meta), sample, { tensor: t.name, index, ...(classNames ? { classNames } : {}) });
+  if (r.classNames) grown.set(t, r.classNames);
   checkLinks(r.sample, t.name, index, checkLink);
   return toEngineSample(r.sample, meta.encoding as Encoding, t.name, index);
+}
+
+function applyGrowth(grown: ClassNameGrowth): void {
+  for (const [t, names] of grown) {
+    t.tensorMeta.info = { ...t.tensorMeta.info, class_names: names };
+    t.touchMeta("info");
+  }
 }
 
 function checkLinks(s: NormalizedSample, tensor: string, index: number, checkLink: LinkCheck): void {
@@ -113,38 +100,47 @@ export async function extendRows(
       throw new SampleAppendError(`[shoal] extend: no samples for tensor(s) ${missing.map((m) => JSON.stringify(m)).join(", ")}; pass them, or skipOk / appendEmpty`);
     }
   }
-  const snap = snapshot(engine);
   const skipped: number[] = [];
-  try {
-    for (let from = 0; from < n; from += BATCH_ROWS) {
-      opts.signal?.throwIfAborted();
-      const to = Math.min(n, from + BATCH_ROWS);
-      let rows = Array.from({ length: to - from }, (_, i) => from + i);
-      for (;;) {
-        const starts = new Map<string, number>([...all.keys()].map((t) => [t.name, t.length]));
-        try {
-          const batch: Record<string, unknown[]> = {};
-          for (const [t, samples] of all) {
-            const out: unknown[] = [];
-            for (let k = 0; k < rows.length; k++) out.push(await validateSample(t, samples[rows[k]!], t.length + k, checkLink));
-            batch[t.name] = out;
-          }
-          await engine.extend(batch as never, { signal: opts.signal });
-          break;
-        } catch (e) {
-          const bad = opts.ignoreErrors ? failedRow(e, starts) : undefined;
-          if (bad === undefined || bad < 0 || bad >= rows.length) throw e;
-          skipped.push(rows[bad]!);
-          rows = rows.filter((_, k) => k !== bad);
-          if (rows.length === 0) break;
-        }
-      }
-      opts.onProgress?.(to, n);
+  const grown: ClassNameGrowth = new Map();
+  const tensorsAll = [...all.keys()];
+  const values = new Map<TensorEngine, unknown[]>(tensorsAll.map((t) => [t, []]));
+  const kept: number[] = [];
+  // Phase 1: every sample of every tensor through @shoal/htypes; nothing is written yet.
+  for (let i = 0; i < n; i++) {
+    if (i % BATCH_ROWS === 0) opts.signal?.throwIfAborted();
+    const row: unknown[] = [];
+    const grownBefore = new Map(grown);
+    try {
+      for (const t of tensorsAll) row.push(await validateSample(t, all.get(t)![i], t.length + kept.length, checkLink, grown));
+    } catch (e) {
+      if (!opts.ignoreErrors || !isShoalError(e)) throw e;
+      skipped.push(i);
+      grown.clear();
+      for (const [k, v] of grownBefore) grown.set(k, v);
+      continue;
     }
-  } catch (e) {
-    await rollback(snap);
-    throw e;
+    tensorsAll.forEach((t, k) => values.get(t)!.push(row[k]));
+    kept.push(i);
+    if ((i + 1) % BATCH_ROWS === 0) opts.onProgress?.(i + 1, n);
   }
+  // Phase 2: one atomic engine extend (it prepares every sample before committing any); with ignoreErrors a row
+  // the engine rejects (rank, dtype against stored samples) is dropped and the rest retried.
+  const starts = new Map<string, number>(tensorsAll.map((t) => [t.name, t.length]));
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    try {
+      if (kept.length > 0) await engine.extend(Object.fromEntries(tensorsAll.map((t) => [t.name, values.get(t)!])) as never, { signal: opts.signal });
+      break;
+    } catch (e) {
+      const bad = opts.ignoreErrors ? failedRow(e, starts) : undefined;
+      if (bad === undefined || bad < 0 || bad >= kept.length) throw e;
+      skipped.push(kept[bad]!);
+      kept.splice(bad, 1);
+      for (const v of values.values()) v.splice(bad, 1);
+    }
+  }
+  applyGrowth(grown);
+  opts.onProgress?.(n, n);
   return { skipped: skipped.sort((a, b) => a - b) };
 }
 
@@ -156,17 +152,20 @@ export async function updateRows(
 ): Promise<void> {
   engine.assertWritable();
   const plan: { t: TensorEngine; index: number; value: unknown }[] = [];
-  const infos = new Map<TensorEngine, Record<string, unknown>>();
-  try {
-    for (const [name, u] of Object.entries(updates)) {
-      const t = visibleTensor(engine, name);
-      infos.set(t, structuredClone(t.tensorMeta.info));
-      if (u.indices.length !== u.samples.length) throw new SampleAppendError(`[shoal] update: tensor ${JSON.stringify(name)} got ${u.samples.length} samples for ${u.indices.length} positions`);
-      for (let k = 0; k < u.indices.length; k++) plan.push({ t, index: u.indices[k]!, value: await validateSample(t, u.samples[k], u.indices[k]!, checkLink) });
+  const grown: ClassNameGrowth = new Map();
+  for (const [name, u] of Object.entries(updates)) {
+    const t = visibleTensor(engine, name);
+    if (u.indices.length !== u.samples.length) throw new SampleAppendError(`[shoal] update: tensor ${JSON.stringify(name)} got ${u.samples.length} samples for ${u.indices.length} positions`);
+    for (let k = 0; k < u.indices.length; k++) plan.push({ t, index: u.indices[k]!, value: await validateSample(t, u.samples[k], u.indices[k]!, checkLink, grown) });
+  }
+  // Engine-side checks (rank, dtype against the stored samples) run for every update before any is applied.
+  for (const p of plan) {
+    const dtype = p.t.tensorMeta.dtype;
+    try {
+      await p.t.prepare([p.value as never], p.index);
+    } finally {
+      p.t.tensorMeta.dtype = dtype;
     }
-  } catch (e) {
-    for (const [t, info] of infos) t.tensorMeta.info = info;
-    throw e;
   }
   const done: { t: TensorEngine; index: number; old: unknown }[] = [];
   try {
@@ -177,13 +176,13 @@ export async function updateRows(
     }
   } catch (e) {
     for (const d of done.reverse()) await d.t.update(d.index, d.old as never);
-    for (const [t, info] of infos) t.tensorMeta.info = info;
     throw e;
   }
+  applyGrowth(grown);
 }
 
 /** A sample as the engine can take it back unchanged (compressed bytes stay compressed). */
-async function storedValue(t: TensorEngine, index: number): Promise<unknown> {
+export async function storedValue(t: TensorEngine, index: number): Promise<unknown> {
   const m = t.tensorMeta;
   if (m.encoding === "array" && m.sampleCompression) {
     const { bytes, compression } = await t.readBytes(index);

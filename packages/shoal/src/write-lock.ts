@@ -1,7 +1,7 @@
 /**
  * The single-writer lock of a dataset: `locks/write.json`, created with a create-only write when a session opens
- * the dataset for writing and deleted by `close()`. A lock older than its timeout (refreshed by every flush) is
- * taken over, so a crashed writer blocks others for at most that long.
+ * the dataset for writing and deleted by `close()`. A lock older than its timeout (refreshed by every flush), or held
+ * by a process of this host that has exited, is taken over: a crashed writer blocks others for at most that long.
  * @module
  */
 import { PreconditionFailedError, isShoalError } from "@shoal/core";
@@ -14,6 +14,44 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 5 * 60_000;
 interface LockRecord {
   session: string;
   time: number;
+  /** Process and host of the holder where the runtime tells them (Node, Bun, Deno): a dead local holder is stale. */
+  pid?: number;
+  host?: string;
+}
+
+interface ProcessLike {
+  pid?: number;
+  kill?: (pid: number, signal: number) => void;
+  getBuiltinModule?: (name: string) => unknown;
+}
+
+/** This process's pid and host name, without a static node: import (the root entry stays browser-safe). */
+function identity(): { pid: number; host: string } | undefined {
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  if (typeof proc?.pid !== "number") return undefined;
+  try {
+    const os = proc.getBuiltinModule?.("node:os") as { hostname(): string } | undefined;
+    return os ? { pid: proc.pid, host: os.hostname() } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the holder ran on this host in a process that has exited: its lock is abandoned. */
+function holderDied(r: LockRecord): boolean {
+  const me = identity();
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  if (!me || r.pid === undefined || r.host !== me.host || r.pid === me.pid || typeof proc?.kill !== "function") return false;
+  try {
+    proc.kill(r.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === "ESRCH";
+  }
+}
+
+function stamp(session: string): Uint8Array {
+  return enc.encode(JSON.stringify({ session, time: Date.now(), ...identity() } satisfies LockRecord));
 }
 
 const enc = new TextEncoder();
@@ -22,7 +60,9 @@ function parse(bytes: Uint8Array | undefined): LockRecord | undefined {
   if (!bytes) return undefined;
   try {
     const v = JSON.parse(new TextDecoder().decode(bytes)) as Partial<LockRecord>;
-    if (typeof v.session === "string" && typeof v.time === "number") return { session: v.session, time: v.time };
+    if (typeof v.session === "string" && typeof v.time === "number") {
+      return { session: v.session, time: v.time, ...(typeof v.pid === "number" && typeof v.host === "string" ? { pid: v.pid, host: v.host } : {}) };
+    }
   } catch {
     // A torn lock record counts as no lock: it cannot name a live holder.
   }
@@ -45,8 +85,8 @@ export class WriteLock {
     const timeout = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     const lock = new WriteLock(store, session, timeout);
     const current = parse(await store.get(LOCK_KEY, { signal: opts.signal }));
-    const record = enc.encode(JSON.stringify({ session, time: Date.now() } satisfies LockRecord));
-    if (current && current.session !== session && Date.now() - current.time < timeout) {
+    const record = stamp(session);
+    if (current && current.session !== session && Date.now() - current.time < timeout && !holderDied(current)) {
       throw new DatasetLockedError(current.session, new Date(current.time).toISOString());
     }
     try {
@@ -69,7 +109,7 @@ export class WriteLock {
     if (Date.now() - this.#refreshed < this.#timeout / 2) return;
     const current = parse(await this.#store.get(LOCK_KEY, { signal }));
     if (current && current.session !== this.session) throw new DatasetLockedError(current.session, new Date(current.time).toISOString());
-    await this.#store.set(LOCK_KEY, enc.encode(JSON.stringify({ session: this.session, time: Date.now() } satisfies LockRecord)), { signal });
+    await this.#store.set(LOCK_KEY, stamp(this.session), { signal });
     this.#refreshed = Date.now();
   }
 

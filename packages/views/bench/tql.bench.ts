@@ -6,7 +6,7 @@ import { MemorySource, type TensorColumn, type TensorSource, query } from "../sr
 const N = Number(process.env.SHOAL_BENCH_ROWS ?? 1_000_000);
 const E = Number(process.env.SHOAL_BENCH_EMB_ROWS ?? 100_000);
 const D = 128;
-const REPS = 7;
+const REPS = Number(process.env.SHOAL_BENCH_REPS ?? 15);
 
 let seed = 12345;
 const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
@@ -40,17 +40,25 @@ const filterSource: TensorSource = {
 };
 const embSource = new MemorySource({ embeddings: { htype: "embedding", samples: ndarray("float32", [E, D], emb) } });
 
-async function median(fn: () => unknown | Promise<unknown>): Promise<number> {
-  const times: number[] = [];
+/** Medians of `base` and `shoal` timed in alternation, so load changes on a shared machine hit both sides alike. */
+async function interleaved(base: () => unknown, shoal: () => Promise<unknown>): Promise<[number, number]> {
   // Warm-up runs let the JIT settle for both sides before timing.
-  for (let r = 0; r < 3; r++) await fn();
-  for (let r = 0; r < REPS; r++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
+  for (let r = 0; r < 3; r++) {
+    base();
+    await shoal();
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(REPS / 2)]!;
+  const tb: number[] = [];
+  const ts: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    let t = performance.now();
+    base();
+    tb.push(performance.now() - t);
+    t = performance.now();
+    await shoal();
+    ts.push(performance.now() - t);
+  }
+  const mid = (a: number[]): number => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  return [mid(tb), mid(ts)];
 }
 
 function report(bench: string, rows: number, ms: number, baseline: string, baseMs: number): void {
@@ -59,39 +67,47 @@ function report(bench: string, rows: number, ms: number, baseline: string, baseM
   process.stdout.write(`${JSON.stringify({ bench, metric: "rows/s", value, baseline, baselineValue, ratio: Number((value / baselineValue).toFixed(2)) })}\n`);
 }
 
-// 1. labels == 5
-{
-  let expect = 0;
-  const hand = (): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i < N; i++) if (labels[i] === 5) out.push(i);
-    expect = out.length;
-    return out;
-  };
-  const baseMs = await median(hand);
-  const ms = await median(async () => {
-    const v = await query(filterSource, "select * where labels == 5");
-    if (v.length !== expect) throw new Error("mismatch");
+/** A WHERE query against the hand loop that computes the same rows. */
+async function where(bench: string, tql: string, baseline: string, hand: () => number[]): Promise<void> {
+  const expect = hand().length;
+  const [baseMs, ms] = await interleaved(hand, async () => {
+    const v = await query(filterSource, tql);
+    if (v.length !== expect) throw new Error(`${bench}: ${v.length} rows, expected ${expect}`);
   });
-  report("tql-where-label-eq", N, ms, "hand loop over Uint32Array", baseMs);
+  report(bench, N, ms, baseline, baseMs);
 }
 
-// 2. shape predicate from the shape index
-{
-  let expect = 0;
-  const hand = (): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i < N; i++) if (shapes[i * 3 + 1]! > shapes[i * 3]!) out.push(i);
-    expect = out.length;
-    return out;
-  };
-  const baseMs = await median(hand);
-  const ms = await median(async () => {
-    const v = await query(filterSource, "select * where shape(images)[1] > shape(images)[0]");
-    if (v.length !== expect) throw new Error("mismatch");
-  });
-  report("tql-where-shape", N, ms, "hand loop over the shape Uint32Array", baseMs);
-}
+const handLabels = (keep: (x: number) => boolean) => (): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < N; i++) if (keep(labels[i]!)) out.push(i);
+  return out;
+};
+
+// 1. Scalar column against constants (fused scan kernels).
+await where("tql-where-label-eq", "select * where labels == 5", "hand loop over Uint32Array", () => {
+  const out: number[] = [];
+  for (let i = 0; i < N; i++) if (labels[i] === 5) out.push(i);
+  return out;
+});
+await where("tql-where-label-between", "select * where labels between 2 and 4", "hand loop over Uint32Array", () => {
+  const out: number[] = [];
+  for (let i = 0; i < N; i++) if (labels[i]! >= 2 && labels[i]! <= 4) out.push(i);
+  return out;
+});
+await where("tql-where-label-in", "select * where labels in (1, 3, 7)", "hand loop over Uint32Array", handLabels((x) => x === 1 || x === 3 || x === 7));
+await where("tql-where-label-or", "select * where labels == 1 or labels > 7", "hand loop over Uint32Array", handLabels((x) => x === 1 || x > 7));
+
+// 2. Shape predicates from the shape index.
+await where("tql-where-shape-const", "select * where shape(images)[0] > 100", "hand loop over the shape Uint32Array", () => {
+  const out: number[] = [];
+  for (let i = 0; i < N; i++) if (shapes[i * 3]! > 100) out.push(i);
+  return out;
+});
+await where("tql-where-shape", "select * where shape(images)[1] > shape(images)[0]", "hand loop over the shape Uint32Array", () => {
+  const out: number[] = [];
+  for (let i = 0; i < N; i++) if (shapes[i * 3 + 1]! > shapes[i * 3]!) out.push(i);
+  return out;
+});
 
 // 3. ORDER BY l2_norm(embeddings - ARRAY[...]) LIMIT 10
 {
@@ -122,9 +138,9 @@ function report(bench: string, rows: number, ms: number, baseline: string, baseM
     expect = best;
     return best;
   };
-  const baseMs = await median(hand);
   const tql = `select * order by l2_norm(embeddings - ARRAY[${q.join(", ")}]) limit 10`;
-  const ms = await median(async () => {
+  hand();
+  const [baseMs, ms] = await interleaved(hand, async () => {
     const v = await query(embSource, tql);
     if (Array.from(v.indices()).join() !== expect.join()) throw new Error("mismatch");
   });

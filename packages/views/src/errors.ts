@@ -89,3 +89,18 @@ export class ViewNotFoundError extends ShoalError {
     this.id = id;
   }
 }
+
+/** A view is read after its source changed (a write to HEAD or a checkout since the view was created). */
+export class InvalidViewError extends ShoalError {
+  readonly createdAt: string;
+  readonly current: string;
+  constructor(createdAt: string, current: string, options?: ShoalErrorOptions) {
+    super(
+      "InvalidViewError",
+      `[shoal] view is invalid: it was created at source version ${JSON.stringify(createdAt)} but the source is now at ${JSON.stringify(current)} (changes were made or another commit was checked out); create the view again`,
+      options,
+    );
+    this.createdAt = createdAt;
+    this.current = current;
+  }
+}

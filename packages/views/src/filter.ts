@@ -33,9 +33,7 @@ export async function filter(source: TensorSource, predicate: FilterFunction | s
   const n = input.length;
   if (typeof predicate === "string") {
     const where = parseExpression(predicate);
-    const all = new Uint32Array(n);
-    for (let i = 0; i < n; i++) all[i] = i;
-    const kept = await wherePositions(input, all, where, { rng: rngFor(opts.seed), opts });
+    const kept = await wherePositions(input, where, { rng: rngFor(opts.seed), opts });
     return input.withPositions(kept, { query: predicate });
   }
   if (typeof predicate !== "function") throw new InvalidArgumentError(`[shoal] filter needs a function or a TQL expression string, got ${typeof predicate}`);

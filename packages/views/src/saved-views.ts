@@ -8,10 +8,29 @@ import { InvalidArgumentError, PreconditionFailedError, UnsupportedError, isShoa
 import { DatasetViewSavingError, ViewNotFoundError } from "./errors.ts";
 import { type RowIndex, fullRange, listIndex } from "./row-index.ts";
 import type { ReadOptions, TensorSource } from "./source.ts";
+import type { AxisItem } from "./nd-index.ts";
 import { View } from "./view.ts";
+import type { AxisStages } from "./view-tensor.ts";
 
 /** Row index in compact JSON: a single range, or runs of arithmetic progressions `[start, step, count]`. */
 export type EncodedIndex = { range: [number, number, number] } | { runs: [number, number, number][] };
+
+/** One axis item in JSON: an int, or a slice with nulls for absent bounds. */
+export type EncodedAxis = number | { start: number | null; stop: number | null; step: number | null };
+
+export function encodeAxes(stages: AxisStages): EncodedAxis[][] {
+  return stages.map((stage) => stage.map((it) => (typeof it === "number" ? it : { start: it.start ?? null, stop: it.stop ?? null, step: it.step ?? null })));
+}
+
+export function decodeAxes(stages: readonly (readonly EncodedAxis[])[]): AxisItem[][] {
+  return stages.map((stage) =>
+    stage.map((it) => {
+      const ok = typeof it === "number" ? Number.isInteger(it) : typeof it === "object" && it !== null && [it.start, it.stop, it.step].every((b) => b === null || Number.isInteger(b));
+      if (!ok) throw new InvalidArgumentError(`[shoal] saved view sub-sample index holds an invalid axis item ${JSON.stringify(it)}`);
+      return it;
+    }),
+  );
+}
 
 export interface ViewRecord {
   id: string;
@@ -24,6 +43,8 @@ export interface ViewRecord {
   index: EncodedIndex;
   /** Tensor subset, when the view selects some tensors. */
   tensors?: string[];
+  /** Inner-axis index applied inside every sample (Deep Lake's `sub-sample-index`), one list per indexing stage. */
+  subSampleIndex?: EncodedAxis[][];
   /** TQL or filter text that produced the view. */
   query?: string;
   /** Where the optimised copy lives (set by `optimize()`). */
@@ -88,7 +109,7 @@ export function decodeIndex(e: EncodedIndex): RowIndex {
   return listIndex(out);
 }
 
-async function defaultId(commitId: string, index: EncodedIndex, query: string | undefined): Promise<string> {
+async function defaultId(commitId: string, index: unknown, query: string | undefined): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify([commitId, index, query ?? null]));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -127,7 +148,8 @@ export class ViewEntry {
   /** The view at the commit it was saved from. */
   async load(opts?: ReadOptions): Promise<View> {
     const source = await this.#host.sourceAt(this.#record.commitId, opts);
-    return new View(source, decodeIndex(this.#record.index), { tensors: this.#record.tensors, query: this.#record.query });
+    const axes = this.#record.subSampleIndex ? decodeAxes(this.#record.subSampleIndex) : undefined;
+    return new View(source, decodeIndex(this.#record.index), { tensors: this.#record.tensors, query: this.#record.query, axes });
   }
 
   /** Materialises the view through the host, then records it as non-virtual. */
@@ -158,6 +180,7 @@ export async function saveView(host: ViewHost, view: View, opts: SaveViewOptions
   if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id === "" || /[/\\\u0000]/.test(opts.id))) {
     throw new InvalidArgumentError(`[shoal] view id must be a non-empty string without '/', got ${JSON.stringify(opts.id)}`);
   }
+  view.assertValid();
   if (await host.hasUncommittedChanges()) {
     throw new DatasetViewSavingError("the dataset's HEAD node has uncommitted changes; commit them before saving a view", opts.id);
   }
@@ -166,7 +189,7 @@ export async function saveView(host: ViewHost, view: View, opts: SaveViewOptions
   }
   const commitId = await host.commitId();
   const index = encodeIndex(view.index);
-  const id = opts.id ?? (await defaultId(commitId, index, view.query));
+  const id = opts.id ?? (await defaultId(commitId, view.subSampleIndex.length ? { index, axes: encodeAxes(view.subSampleIndex) } : index, view.query));
   const record: ViewRecord = {
     id,
     message: opts.message ?? view.query ?? "",
@@ -175,6 +198,7 @@ export async function saveView(host: ViewHost, view: View, opts: SaveViewOptions
     createdAt: new Date().toISOString(),
     index,
     ...(view.realTensors ? { tensors: [...view.realTensors] } : {}),
+    ...(view.subSampleIndex.length ? { subSampleIndex: encodeAxes(view.subSampleIndex) } : {}),
     ...(view.query ? { query: view.query } : {}),
   };
   try {

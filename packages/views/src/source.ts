@@ -66,4 +66,9 @@ export interface TensorSource {
   tensorNames(): readonly string[];
   /** A column by name; implementations throw a typed error naming unknown tensors. */
   tensor(name: string): TensorColumn;
+  /**
+   * A token that changes whenever the data a view could read changes (writes to HEAD, checkout). Views remember it
+   * and raise InvalidViewError once it moves on. Optional: without it views never go stale.
+   */
+  version?(): string;
 }

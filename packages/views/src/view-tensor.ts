@@ -24,17 +24,28 @@ function isFullRange(ix: RowIndex, length: number): boolean {
   return ix.kind === "range" && ix.start === 0 && ix.step === 1 && ix.length === length;
 }
 
+/** Sub-sample indexing in stages: each stage indexes the result of the previous one (`t[r, a][r2, b]`). */
+export type AxisStages = readonly (readonly AxisItem[])[];
+
 export class ViewTensor implements TensorColumn {
   readonly meta: ColumnMeta;
   readonly #base: TensorColumn;
   readonly #index: RowIndex;
-  readonly #items: readonly AxisItem[];
+  readonly #stages: AxisStages;
+  readonly #guard: (() => void) | undefined;
 
-  constructor(base: TensorColumn, index: RowIndex, items: readonly AxisItem[] = []) {
+  /** `guard` runs before every read (a View passes its validity check, so stale tensors fail too). */
+  constructor(base: TensorColumn, index: RowIndex, stages: AxisStages = [], guard?: () => void) {
     this.#base = base;
     this.#index = index;
-    this.#items = items;
+    this.#stages = stages.filter((s) => s.length > 0);
+    this.#guard = guard;
     this.meta = base.meta;
+  }
+
+  /** The sub-sample index applied inside every sample, stage by stage. */
+  get subSampleIndex(): AxisStages {
+    return this.#stages;
   }
 
   get length(): number {
@@ -47,10 +58,14 @@ export class ViewTensor implements TensorColumn {
   }
 
   #apply(s: SampleValue): SampleValue {
-    return this.#items.length && isArray(s) ? indexSample(s, this.#items) : s;
+    if (!isArray(s)) return s;
+    let out = s;
+    for (const stage of this.#stages) out = indexSample(out, stage);
+    return out;
   }
 
   #root(p: number): number {
+    this.#guard?.();
     return rootAt(this.#index, resolveInt(p, this.length, `tensor ${this.meta.name}`));
   }
 
@@ -60,13 +75,14 @@ export class ViewTensor implements TensorColumn {
 
   async readMany(indices: ArrayLike<number>, opts?: ReadOptions): Promise<SampleValue[]> {
     const roots = new Uint32Array(indices.length);
+    this.#guard?.();
     for (let k = 0; k < indices.length; k++) roots[k] = this.#root(indices[k]!);
     const out = await this.#base.readMany(roots, opts);
-    return this.#items.length ? out.map((s) => this.#apply(s)) : out;
+    return this.#stages.length ? out.map((s) => this.#apply(s)) : out;
   }
 
   async shape(index: number, opts?: ReadOptions): Promise<readonly number[]> {
-    if (this.#items.length) {
+    if (this.#stages.length) {
       const s = await this.read(index, opts);
       return isArray(s) ? s.shape : [1];
     }
@@ -75,7 +91,7 @@ export class ViewTensor implements TensorColumn {
 
   /** `tensor[rows, ...axes]`: rows select samples, axis items slice inside each sample (NumPy basic indexing). */
   index(rows: Selector, ...axes: AxisItem[]): ViewTensor {
-    return new ViewTensor(this.#base, selectRows(this.#index, rows), [...this.#items, ...axes]);
+    return new ViewTensor(this.#base, selectRows(this.#index, rows), axes.length ? [...this.#stages, axes] : this.#stages, this.#guard);
   }
 
   at(i: number): ViewTensor {
@@ -95,14 +111,16 @@ export class ViewTensor implements TensorColumn {
   }
 
   async column(opts?: ReadOptions): Promise<NDArray | undefined> {
-    if (this.#items.length || !this.#base.column) return undefined;
+    this.#guard?.();
+    if (this.#stages.length || !this.#base.column) return undefined;
     const col = await this.#base.column(opts);
     if (!col || isFullRange(this.#index, this.#base.length)) return col;
     return gatherRows(col, this.#index, 1);
   }
 
   async columnMatrix(opts?: ReadOptions): Promise<NDArray | undefined> {
-    if (this.#items.length || !this.#base.columnMatrix) return undefined;
+    this.#guard?.();
+    if (this.#stages.length || !this.#base.columnMatrix) return undefined;
     const m = await this.#base.columnMatrix(opts);
     if (!m || isFullRange(this.#index, this.#base.length)) return m;
     const each = shapeSize(m.shape.slice(1));
@@ -111,7 +129,8 @@ export class ViewTensor implements TensorColumn {
   }
 
   async shapes(opts?: ReadOptions): Promise<{ ndim: number; data: Uint32Array } | undefined> {
-    if (this.#items.length || !this.#base.shapes) return undefined;
+    this.#guard?.();
+    if (this.#stages.length || !this.#base.shapes) return undefined;
     const s = await this.#base.shapes(opts);
     if (!s || isFullRange(this.#index, this.#base.length)) return s;
     const out = new Uint32Array(this.length * s.ndim);
@@ -123,6 +142,7 @@ export class ViewTensor implements TensorColumn {
   }
 
   async chunkIds(opts?: ReadOptions): Promise<Uint32Array> {
+    this.#guard?.();
     const n = this.length;
     const ids = this.#base.chunkIds ? await this.#base.chunkIds(opts) : undefined;
     const out = new Uint32Array(n);

@@ -3,10 +3,11 @@
  * and never copies samples. A View is itself a TensorSource, so queries, sampling and the loader accept either.
  * @module
  */
-import { IndexError, TensorDoesNotExistError } from "./errors.ts";
+import { IndexError, InvalidViewError, TensorDoesNotExistError } from "./errors.ts";
+import type { AxisItem } from "./nd-index.ts";
 import { type RowIndex, type Selector, type Slice, composeIndex, fullRange, indexLength, listIndex, rootAt, selectRows, toIndices } from "./row-index.ts";
 import type { TensorColumn, TensorSource } from "./source.ts";
-import { ViewTensor } from "./view-tensor.ts";
+import { type AxisStages, ViewTensor } from "./view-tensor.ts";
 import type { VirtualColumn } from "./virtual-column.ts";
 
 export interface ViewInit {
@@ -18,6 +19,10 @@ export interface ViewInit {
   query?: string;
   /** GROUP BY results: root rows of each group, in group order (the index then lists all of them flattened). */
   groups?: readonly Uint32Array[];
+  /** Sub-sample index applied inside every sample of the real tensors (`ds[rows, 2:17, 19:31]`), stage by stage. */
+  axes?: AxisStages;
+  /** The source's version token the view was built at (default: the source's current `version()`). */
+  version?: string;
 }
 
 export class View implements TensorSource {
@@ -28,20 +33,26 @@ export class View implements TensorSource {
   readonly query: string | undefined;
   /** Root rows of each group, for GROUP BY results; undefined otherwise. */
   readonly groups: readonly Uint32Array[] | undefined;
+  /** The source's `version()` when the view was created; reads fail once the source moved on. */
+  readonly createdVersion: string | undefined;
   readonly #tensors: readonly string[] | undefined;
   readonly #virtual: ReadonlyMap<string, VirtualColumn>;
+  readonly #axes: AxisStages;
 
   constructor(source: TensorSource, index: RowIndex = fullRange(source.length), init: ViewInit = {}) {
     if (source instanceof View) {
       // Views always point at the root: composing here keeps `sampleIndices` root-relative.
+      source.assertValid();
       index = composeIndex(source.index, index);
-      init = { tensors: init.tensors ?? source.#tensors, virtual: init.virtual, query: init.query };
+      init = { tensors: init.tensors ?? source.#tensors, virtual: init.virtual, query: init.query, axes: [...source.#axes, ...(init.axes ?? [])], version: source.createdVersion };
       source = source.source;
     }
     this.source = source;
     this.index = index;
     this.query = init.query;
     this.groups = init.groups;
+    this.createdVersion = init.version ?? source.version?.();
+    this.#axes = (init.axes ?? []).filter((a) => a.length > 0);
     const real = init.tensors ?? undefined;
     if (real) for (const t of real) source.tensor(t);
     this.#tensors = real;
@@ -56,7 +67,29 @@ export class View implements TensorSource {
   get isView(): boolean {
     const ix = this.index;
     const whole = ix.kind === "range" && ix.start === 0 && ix.step === 1 && ix.length === this.source.length;
-    return !whole || this.#tensors !== undefined || this.#virtual.size > 0;
+    return !whole || this.#tensors !== undefined || this.#virtual.size > 0 || this.#axes.length > 0;
+  }
+
+  /** The sub-sample (inner-axis) index of the view, one list of axis items per indexing stage. */
+  get subSampleIndex(): AxisStages {
+    return this.#axes;
+  }
+
+  /** False once the source reports a different `version()` than when the view was created (writes, checkout). */
+  get isValid(): boolean {
+    return this.createdVersion === undefined || this.source.version === undefined || this.source.version() === this.createdVersion;
+  }
+
+  /** Throws InvalidViewError when the source changed after the view was created. */
+  assertValid(): void {
+    if (this.createdVersion === undefined || this.source.version === undefined) return;
+    const now = this.source.version();
+    if (now !== this.createdVersion) throw new InvalidViewError(this.createdVersion, now);
+  }
+
+  /** The source's current version token ("" when the source has none), so a View works as a versioned source. */
+  version(): string {
+    return this.source.version?.() ?? "";
   }
 
   /** Root row indices of the view (Deep Lake's `sample_indices`). */
@@ -74,7 +107,7 @@ export class View implements TensorSource {
   }
 
   get noViewDataset(): View {
-    return new View(this.source);
+    return new View(this.source, undefined, { version: this.createdVersion });
   }
 
   tensorNames(): readonly string[] {
@@ -85,15 +118,23 @@ export class View implements TensorSource {
     const v = this.#virtual.get(name);
     if (v) return v;
     if (this.#tensors && !this.#tensors.includes(name)) throw new TensorDoesNotExistError(name, this.tensorNames());
+    this.assertValid();
     const col: TensorColumn = this.source.tensor(name);
-    return new ViewTensor(col, this.index);
+    return new ViewTensor(col, this.index, this.#axes, this.createdVersion === undefined ? undefined : () => this.assertValid());
   }
 
-  /** `view[sel]`: int, slice or list of positions; composes with this view's index. */
-  get(sel: Selector): View {
+  #init(init: ViewInit): ViewInit {
+    return { tensors: this.#tensors, query: this.query, axes: this.#axes, version: this.createdVersion, ...init };
+  }
+
+  /**
+   * `view[sel, ...axes]`: rows by int, slice or list of positions (composed with this view's index); optional axis
+   * items index inside every sample (`ds[10:77:2, 2:17, 19:31, :1]`).
+   */
+  get(sel: Selector, ...axes: AxisItem[]): View {
     const index = selectRows(this.index, sel);
     const virtual = this.#virtual.size ? [...this.#virtual.values()].map((v) => v.pick(toIndices(selectRows(fullRange(this.length), sel)))) : undefined;
-    return new View(this.source, index, { tensors: this.#tensors, virtual, query: this.query });
+    return new View(this.source, index, this.#init({ virtual, axes: axes.length ? [...this.#axes, axes] : this.#axes }));
   }
 
   at(i: number): View {
@@ -109,7 +150,7 @@ export class View implements TensorSource {
   select(tensors: readonly string[]): View {
     for (const t of tensors) this.tensor(t);
     const virtual = [...this.#virtual.values()].filter((v) => tensors.includes(v.meta.name));
-    return new View(this.source, this.index, { tensors: tensors.filter((t) => !this.#virtual.has(t)), virtual, query: this.query });
+    return new View(this.source, this.index, this.#init({ tensors: tensors.filter((t) => !this.#virtual.has(t)), virtual }));
   }
 
   /** The virtual tensors of this view (query results). */
@@ -140,7 +181,7 @@ export class View implements TensorSource {
       for (let k = 0; k < positions.length; k++) out[k] = src[positions[k]!]!;
       index = listIndex(out);
     }
-    return new View(this.source, index, { tensors: init.tensors ?? this.#tensors, virtual: init.virtual, query: init.query ?? this.query, groups: init.groups });
+    return new View(this.source, index, this.#init({ tensors: init.tensors ?? this.#tensors, virtual: init.virtual, query: init.query ?? this.query, groups: init.groups }));
   }
 }
 

@@ -2,6 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isShoalError } from "@shoal/core";
+import { ndarray } from "@shoal/core";
 import { MemorySource, MemoryViewStore, type View, type ViewHost, type ViewRecord, decodeIndex, deleteView, encodeIndex, getView, getViews, listIndex, loadView, query, saveView, toIndices, view } from "../src/index.ts";
 
 function makeHost(): ViewHost & { commits: Map<string, MemorySource>; head: string; dirty: boolean; materialized: string[] } {
@@ -78,6 +79,49 @@ test("saving refuses uncommitted changes and bad ids, and writes nothing", async
   const noMaterialize = { ...host, materialize: undefined };
   const e = await saveView(noMaterialize, ds.slice(1), { id: "b" });
   await e.optimize().then(() => assert.unreachable(), (err) => assert.ok(isShoalError(err, "UnsupportedError")));
+});
+
+test("the sub-sample (inner-axis) index is saved and restored", async () => {
+  const host = makeHost();
+  // m[i] is a 4x4 block holding i*100 + r*10 + c, so every read shows which row and cells it came from.
+  const m = ndarray("int32", [10, 4, 4]);
+  for (let i = 0; i < 10; i++) for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) m.data[i * 16 + r * 4 + c] = i * 100 + r * 10 + c;
+  host.commits.set("c1", new MemorySource({ m: { samples: m } }));
+  const v = view(host.commits.get("c1")!).get({ start: 2, stop: 8, step: 2 }, { start: 1, stop: 4 }, { start: 0, stop: 3 }).get({ start: 1 }, 0);
+  assert.equal(v.subSampleIndex.length, 2);
+  const entry = await saveView(host, v, { id: "sub" });
+  assert.equal(JSON.parse(JSON.stringify(entry.info.subSampleIndex)), [[{ start: 1, stop: 4, step: null }, { start: 0, stop: 3, step: null }], [0]]);
+  const loaded = await loadView(host, "sub");
+  assert.equal(Array.from(loaded.indices()), [4, 6]);
+  const sample = (await loaded.tensor("m").read(1)) as import("@shoal/core").NDArray;
+  assert.equal([...sample.shape], [3]);
+  assert.equal(Array.from(sample.data as Int32Array), [610, 611, 612]);
+  const plain = await saveView(host, view(host.commits.get("c1")!).slice(0, 2), { id: "plain" });
+  assert.is(plain.info.subSampleIndex, undefined);
+  await host.store.put({ ...entry.info, id: "bad", subSampleIndex: [[1.5]] });
+  await loadView(host, "bad").then(() => assert.unreachable(), (e) => assert.ok(isShoalError(e, "InvalidArgumentError"), String(e)));
+});
+
+test("views of a versioned source become invalid when the source moves on", async () => {
+  const base = new MemorySource({ x: { samples: Array.from({ length: 6 }, (_, i) => i) } });
+  let version = "v1";
+  const src = { length: base.length, tensorNames: () => base.tensorNames(), tensor: (n: string) => base.tensor(n), version: () => version };
+  const v = view(src).slice(0, 4);
+  const t = v.tensor("x");
+  const derived = v.get([1, 2]);
+  assert.ok(v.isValid);
+  assert.is(v.createdVersion, "v1");
+  version = "v2";
+  assert.not.ok(v.isValid);
+  const invalid = (e: unknown) => isShoalError(e, "InvalidViewError") && (e as Error).message.includes('"v1"') && (e as Error).message.includes('"v2"');
+  assert.throws(() => v.tensor("x"), invalid);
+  await t.read(0).then(() => assert.unreachable(), (e) => assert.ok(invalid(e), String(e)));
+  assert.throws(() => derived.tensor("x"), invalid);
+  await query(v, "select * where x > 1").then(() => assert.unreachable(), (e) => assert.ok(invalid(e), String(e)));
+  await saveView(makeHost(), v, { id: "stale" }).then(() => assert.unreachable(), (e) => assert.ok(invalid(e), String(e)));
+  const fresh = view(src).slice(0, 4);
+  assert.equal(await fresh.tensor("x").readMany([3]), [await base.tensor("x").read(3)]);
+  assert.ok(view(base).slice(0, 2).isValid, "sources without version() never invalidate views");
 });
 
 test.run();

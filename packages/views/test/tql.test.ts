@@ -134,4 +134,52 @@ test("sample reads use shape() only for shape predicates", async () => {
   assert.equal([...arr.shape], [100, 100, 3]);
 });
 
+test("ORDER BY on GROUP BY results: by a group key or by an aggregate over each group", async () => {
+  const groups = async (q: string, input = ds): Promise<number[][]> => ((await query(input, q)).groups ?? []).map((g) => Array.from(g));
+  assert.equal(await groups("select * group by labels order by labels desc"), [[2, 5, 8, 11], [1, 4, 7, 10], [0, 3, 6, 9]]);
+  // brightness sums: difficulty 3 → 10+40+70+100, 1 → 20+60+90+120, 2 → 30+50+80+110.
+  assert.equal(await groups("select * group by difficulty order by sum(\"stats/brightness\") desc"), [[1, 5, 8, 11], [2, 4, 7, 10], [0, 3, 6, 9]]);
+  assert.equal(await groups("select * group by difficulty order by sum(\"stats/brightness\") desc limit 1 offset 1"), [[2, 4, 7, 10]]);
+  assert.equal(await groups("select * where row_number() < 5 group by labels order by len(labels), labels"), [[2], [0, 3], [1, 4]]);
+  const g = await query(ds, "select * group by labels order by max(\"stats/brightness\") desc");
+  assert.equal(Array.from(g.indices()), [2, 5, 8, 11, 1, 4, 7, 10, 0, 3, 6, 9], "the index lists the ordered groups' rows");
+  await fails("select * group by labels order by caption", "TQLTypeError");
+});
+
+test("set operations accept operands with FROM sub-queries, on views too", async () => {
+  assert.equal(await ids("(select * from (select * where difficulty > 1) where labels == 'dog') union (select * where row_number() == 0)"), [0, 4, 7, 10]);
+  const reversed = ds.slice(null, null, -1);
+  const q = "(select * from (select * where difficulty > 1) where labels == 'dog') intersect (select * where difficulty == 2)";
+  assert.equal(await ids(q, reversed), [10, 7, 4], "ascending positions of the reversed input view");
+  assert.equal(await ids("(select * where labels == 'cat') except (select * from (select * order by difficulty limit 3))", ds.get([0, 3, 0, 9])), [9]);
+});
+
+test("data(t, i) with a per-row index", async () => {
+  // d(i+1) > d(i) with difficulty 3,1,2,3,2,1,3,2,1,3,2,1; past the end is NULL.
+  assert.equal(await ids("select * where data(difficulty, row_number() + 1) > difficulty"), [1, 2, 5, 8]);
+  const r = await query(ds, "select data(caption, 11 - row_number()) as rev limit 2");
+  assert.equal(await r.tensor("rev").readMany([0, 1]), ["an empty sky", "a dog"]);
+  const v = ds.get([5, 9, 1]);
+  const onView = await query(v, "select data(labels, row_number() - 1) as prev");
+  assert.equal((await onView.tensor("prev").readMany([0, 1, 2])).map((x) => Array.from((x as NDArray).data as Uint32Array)), [[1], [2], [0]], "view-relative, -1 is the last row");
+  await fails("select * where data(difficulty, caption) == 1", "TQLFunctionError");
+  await fails("select * where data(difficulty, row_number() / 2) == 1", "TQLFunctionError");
+});
+
+test("error messages: typed, syntax errors point at the spot", async () => {
+  const lex = (await fails("select * where 'abc", "TQLSyntaxError")) as TQLSyntaxError;
+  assert.equal([lex.line, lex.column], [1, 16]);
+  assert.ok(lex.message.includes("unterminated string") && lex.message.endsWith("select * where 'abc\n               ^"), lex.message);
+  const odd = (await fails("select *\n  where labels == 1 #", "TQLSyntaxError")) as TQLSyntaxError;
+  assert.equal([odd.line, odd.column], [2, 21]);
+  const kw = (await fails("select * where labels == 1 order labels", "TQLSyntaxError")) as TQLSyntaxError;
+  assert.ok(kw.message.includes("expected BY"), kw.message);
+  const missing = await fails("select * where nope == 1", "TensorDoesNotExistError");
+  assert.ok(missing.message.includes('"nope"') && missing.message.includes("labels"), missing.message);
+  const fn = await fails("select * where frob(labels)", "TQLFunctionError");
+  assert.ok(fn.message.includes("frob()"), fn.message);
+  const ty = await fails("select * where caption", "TQLTypeError");
+  assert.ok(ty.message.includes("row 0") && ty.message.includes("not convertible to boolean"), ty.message);
+});
+
 test.run();

@@ -4,13 +4,14 @@
  * else falls back to per-row values read with `readMany`. Never compiles to JS.
  * @module
  */
-import { type NDArray, dtypeInfo } from "@shoal/core";
+import type { NDArray } from "@shoal/core";
 import { TQLFunctionError, TQLTypeError, TensorDoesNotExistError } from "../errors.ts";
 import type { Rng } from "../prng.ts";
 import type { Slice } from "../row-index.ts";
 import type { ColumnMeta, ReadOptions, TensorColumn, TensorSource } from "../source.ts";
 import type { Expr } from "./ast.ts";
 import { checkCalls } from "./functions.ts";
+import { numericData } from "./kernels.ts";
 import { type Arr, type Value, arith, arr, classIndex, compare, describe, fromSample, isArr, negate, scalarOf, subscript, truthy, zip } from "./values.ts";
 
 export type Vec =
@@ -26,13 +27,15 @@ export interface Batch {
   readonly contiguous: boolean;
   readonly samples: Map<string, Value[]>;
   readonly shapes: Map<string, (readonly number[])[]>;
+  /** Values of `data(t, i)` calls whose row `i` varies per row, keyed by the call. */
+  readonly data?: Map<Expr, Value[]>;
 }
 
 interface Needs {
   samples: Set<string>;
   shapes: Set<string>;
   matrix: Set<string>;
-  data: { tensor: string; index: Expr }[];
+  data: { tensor: string; index: Expr; call: Expr }[];
 }
 
 const NORMS = new Set(["l1_norm", "l2_norm", "linf_norm", "cosine_similarity"]);
@@ -49,7 +52,7 @@ function collect(e: Expr, needs: Needs, matrixOk: boolean): void {
         return;
       }
       if (e.name === "data" && e.args[0]?.k === "ident") {
-        needs.data.push({ tensor: e.args[0].name, index: e.args[1]! });
+        needs.data.push({ tensor: e.args[0].name, index: e.args[1]!, call: e });
         collect(e.args[1]!, needs, false);
         return;
       }
@@ -105,7 +108,7 @@ function usesRowData(e: Expr): boolean {
 }
 
 function asNumbers(a: NDArray): ArrayLike<number> {
-  return dtypeInfo(a.dtype).bigint ? Float64Array.from(a.data as BigInt64Array, Number) : (a.data as ArrayLike<number>);
+  return numericData(a);
 }
 
 const EMPTY_BATCH: Batch = { positions: new Uint32Array(0), contiguous: true, samples: new Map(), shapes: new Map() };
@@ -123,6 +126,8 @@ export class Evaluator {
   /** Tensors that must be read sample by sample (no dense column). */
   readonly #rowTensors: string[] = [];
   readonly #shapeTensors: string[] = [];
+  /** `data(t, i)` calls with a per-row `i`, innermost first (an index may itself use `data()`). */
+  readonly #dynamicData: { tensor: string; index: Expr; call: Expr }[] = [];
 
   constructor(table: TensorSource, exprs: readonly Expr[], rng: Rng, opts: ReadOptions = {}, allowWeights = false) {
     this.#table = table;
@@ -169,7 +174,10 @@ export class Evaluator {
       else this.#shapeTensors.push(name);
     }
     for (const ref of this.#needs.data) {
-      if (usesRowData(ref.index)) throw new TQLFunctionError("data", "the row argument must be a constant");
+      if (usesRowData(ref.index)) {
+        this.#dynamicData.unshift(ref);
+        continue;
+      }
       const i = scalarOf(this.#constValue(ref.index));
       if (typeof i !== "number" || !Number.isInteger(i)) throw new TQLFunctionError("data", `row must be an integer, got ${describe(i)}`);
       const n = this.#table.length;
@@ -185,7 +193,7 @@ export class Evaluator {
 
   /** Rows per batch: large for pure column work, small when samples must be read. */
   get batchSize(): number {
-    return this.#rowTensors.length ? 256 : 65536;
+    return this.#rowTensors.length || this.#dynamicData.length ? 256 : 65536;
   }
 
   /** Reads what the batch needs beyond dense columns. */
@@ -204,7 +212,32 @@ export class Evaluator {
       const col = this.#col(name);
       shapes.set(name, await Promise.all(Array.from(positions, (p) => col.shape(p, this.#opts))));
     }
-    return { positions, contiguous, samples, shapes };
+    const batch: Batch = { positions, contiguous, samples, shapes, data: new Map() };
+    for (const ref of this.#dynamicData) batch.data!.set(ref.call, await this.#dataAt(ref, batch));
+    return batch;
+  }
+
+  /** `data(t, i)` for a per-row `i`: view-relative row, negative from the end, out of range → NULL. */
+  async #dataAt(ref: { tensor: string; index: Expr }, b: Batch): Promise<Value[]> {
+    const idx = this.ev(ref.index, b);
+    const n = this.#table.length;
+    const rows = new Float64Array(b.positions.length);
+    for (let i = 0; i < rows.length; i++) {
+      const v = scalarOf(Evaluator.at(idx, i));
+      if (v === null) {
+        rows[i] = -1;
+        continue;
+      }
+      if (typeof v !== "number" || !Number.isInteger(v)) throw new TQLFunctionError("data", `row must be an integer, got ${describe(v)} at row ${b.positions[i]}`);
+      const p = v < 0 ? v + n : v;
+      rows[i] = p >= 0 && p < n ? p : -1;
+    }
+    const col = this.#col(ref.tensor);
+    const wanted = [...new Set(Array.from(rows).filter((p) => p >= 0))];
+    const read = await col.readMany(wanted, this.#opts);
+    const byRow = new Map<number, Value>();
+    wanted.forEach((p, k) => byRow.set(p, fromSample(read[k], col.meta)));
+    return Array.from(rows, (p) => (p < 0 ? null : byRow.get(p) ?? null));
   }
 
   #constValue(e: Expr): Value {
@@ -388,7 +421,9 @@ export class Evaluator {
     const cls = lhs.k === "num" || lhs.k === "mat" ? lhs.cls : undefined;
     return this.#rows(b, [lhs, ...items], ([x, ...list], row) => {
       const candidates = list.flatMap(expandList);
-      const hit = (v: Value): boolean => candidates.some((c) => compare("==", v, c, row, cls) === true);
+      // Elements of a class_label sample are plain numbers: the sample's class names map string candidates.
+      const names = isArr(x!) ? x.classNames ?? cls : cls;
+      const hit = (v: Value): boolean => candidates.some((c) => compare("==", v, c, row, names) === true);
       const v = scalarOf(x!);
       if (isArr(v)) {
         const out = new Uint8Array(v.data.length);
@@ -486,6 +521,8 @@ export class Evaluator {
         return { k: "num", d: out, bool: false };
       }
       case "data": {
+        const dynamic = b.data?.get(e);
+        if (dynamic) return { k: "vals", v: dynamic };
         const idx = scalarOf(this.#constValue(e.args[1]!));
         const name = (e.args[0] as { name: string }).name;
         return { k: "const", v: this.#data.get(`${name}\u0000${idx}`) ?? null };

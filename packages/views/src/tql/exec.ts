@@ -4,7 +4,6 @@
  * the queried view.
  * @module
  */
-import { UnsupportedError } from "@shoal/core";
 import { TQLTypeError } from "../errors.ts";
 import { type Rng, rngFor } from "../prng.ts";
 import { weightedDraw } from "../sample.ts";
@@ -14,6 +13,8 @@ import { VirtualColumn } from "../virtual-column.ts";
 import type { Expr, OrderItem, Query, SelectStmt } from "./ast.ts";
 import { type Batch, Evaluator, type Vec } from "./eval.ts";
 import { type KeyColumn, keyTypeError, sortRows } from "./order.ts";
+import { fusedWhere } from "./fused.ts";
+import { GroupSource } from "./group-source.ts";
 import { parseQuery } from "./parser.ts";
 import { type Value, describe, isArr, scalarOf, toSample, truthy } from "./values.ts";
 
@@ -35,6 +36,8 @@ interface Result {
   tensors?: readonly string[];
   virtual?: VirtualColumn[];
   groups?: Uint32Array[];
+  /** Position in the query's input of each `base` row, when `base` is a FROM sub-query result (else base = input). */
+  origin?: Uint32Array;
 }
 
 const QUERY_MESSAGE_MAX = 1000;
@@ -58,15 +61,15 @@ async function run(q: Query, input: View, ctx: Ctx): Promise<Result> {
     let positions = inner.positions;
     if (q.order) positions = await orderPositions(inner.base, positions, q.order, ctx, q.offset ?? 0, q.limit);
     else positions = cut(positions, q.offset ?? 0, q.limit);
-    return { base: inner.base, positions };
+    return { base: inner.base, positions, origin: inner.origin };
   }
   const l = await run(q.l, input, ctx);
   const r = await run(q.r, input, ctx);
-  if (l.base !== input || r.base !== input) throw new UnsupportedError("set-operation-from", "[shoal] UNION/INTERSECT/EXCEPT operands cannot use FROM (subquery)");
   const a = new Uint8Array(input.length);
   const b = new Uint8Array(input.length);
-  for (const p of l.positions) a[p] = 1;
-  for (const p of r.positions) b[p] = 1;
+  // An operand with FROM (sub-query) has positions in its own base; `origin` maps them back to input positions.
+  for (const p of l.positions) a[l.origin ? l.origin[p]! : p] = 1;
+  for (const p of r.positions) b[r.origin ? r.origin[p]! : p] = 1;
   const out: number[] = [];
   for (let p = 0; p < input.length; p++) {
     const keep = q.op === "union" ? a[p] || b[p] : q.op === "intersect" ? a[p] && b[p] : a[p] && !b[p];
@@ -96,8 +99,11 @@ async function forBatches(ev: Evaluator, positions: Uint32Array, ctx: Ctx, fn: (
   }
 }
 
-/** Positions (from `positions`, strictly ascending) whose WHERE expression is true. */
-export async function wherePositions(table: TensorSource, positions: Uint32Array, where: Expr, ctx: { rng: Rng; opts: QueryOptions }): Promise<Uint32Array> {
+/** Positions of `table`'s rows (ascending) whose WHERE expression is true: fused scan kernels when possible. */
+export async function wherePositions(table: TensorSource, where: Expr, ctx: { rng: Rng; opts: QueryOptions }): Promise<Uint32Array> {
+  const fused = await fusedWhere(table, where, ctx.opts);
+  if (fused) return fused;
+  const positions = allPositions(table.length);
   const ev = new Evaluator(table, [where], ctx.rng, ctx.opts);
   await ev.prepare();
   const out = new Uint32Array(positions.length);
@@ -127,66 +133,108 @@ async function valuesAt(table: TensorSource, positions: Uint32Array, exprs: read
   await forBatches(ev, positions, ctx, (b, o) => each(exprs.map((e) => ev.ev(e, b)), b, o));
 }
 
-async function orderPositions(table: View, positions: Uint32Array, order: readonly OrderItem[], ctx: Ctx, offset: number, limit: number | undefined): Promise<Uint32Array> {
+async function orderPositions(table: TensorSource, positions: Uint32Array, order: readonly OrderItem[], ctx: Ctx, offset: number, limit: number | undefined): Promise<Uint32Array> {
   const n = positions.length;
   const keys: KeyColumn[] = order.map(() => ({ kind: "num", d: new Float64Array(n) }));
-  await valuesAt(table, positions, order.map((o) => o.expr), ctx, (vecs, b, o) => {
-    vecs.forEach((v, k) => {
-      let key = keys[k]!;
-      if (v.k === "num" && key.kind === "num") {
-        for (let i = 0; i < b.positions.length; i++) key.d[o + i] = v.d[i]!;
-        return;
-      }
-      for (let i = 0; i < b.positions.length; i++) {
-        const s = scalarOf(Evaluator.at(v, i));
-        if (typeof s === "string") {
-          if (key.kind === "num") {
-            if (o + i > 0 && key.d.subarray(0, o + i).some((x) => !Number.isNaN(x))) throw new TQLTypeError("ORDER BY key mixes numbers and strings", b.positions[i]);
-            key = keys[k] = { kind: "str", d: new Array<string | null>(n).fill(null) };
-          }
-          key.d[o + i] = s;
-        } else if (s === null) {
-          if (key.kind === "num") key.d[o + i] = NaN;
-          else key.d[o + i] = null;
-        } else if (typeof s === "number" || typeof s === "boolean") {
-          if (key.kind === "str") throw new TQLTypeError("ORDER BY key mixes numbers and strings", b.positions[i]);
-          key.d[o + i] = Number(s);
-        } else keyTypeError(describe(s), b.positions[i]!);
-      }
-    });
-  });
+  await fillKeys(table, positions, order.map((o) => o.expr), keys, ctx);
   const rows = sortRows(keys, order.map((o) => o.desc), n, offset, limit);
   const out = new Uint32Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = positions[rows[i]!]!;
   return out;
 }
 
+/** ORDER BY keys of `exprs` at `positions`, written into `keys[k]` (numbers, or strings once a string shows up). */
+async function fillKeys(table: TensorSource, positions: Uint32Array, exprs: readonly Expr[], keys: KeyColumn[], ctx: Ctx, slots?: readonly number[]): Promise<void> {
+  if (!exprs.length) return;
+  await valuesAt(table, positions, exprs, ctx, (vecs, b, o) => {
+    vecs.forEach((v, j) => {
+      const k = slots ? slots[j]! : j;
+      const key = keys[k]!;
+      if (v.k === "num" && key.kind === "num") {
+        for (let i = 0; i < b.positions.length; i++) key.d[o + i] = v.d[i]!;
+        return;
+      }
+      for (let i = 0; i < b.positions.length; i++) putKey(keys, k, o + i, Evaluator.at(v, i), b.positions[i]!);
+    });
+  });
+}
+
+function putKey(keys: KeyColumn[], k: number, slot: number, v: Value, row: number): void {
+  let key = keys[k]!;
+  const s = scalarOf(v);
+  if (typeof s === "string") {
+    if (key.kind === "num") {
+      if (slot > 0 && key.d.subarray(0, slot).some((x) => !Number.isNaN(x))) throw new TQLTypeError("ORDER BY key mixes numbers and strings", row);
+      key = keys[k] = { kind: "str", d: new Array<string | null>(key.d.length).fill(null) };
+    }
+    key.d[slot] = s;
+  } else if (s === null) {
+    if (key.kind === "num") key.d[slot] = NaN;
+    else key.d[slot] = null;
+  } else if (typeof s === "number" || typeof s === "boolean") {
+    if (key.kind === "str") throw new TQLTypeError("ORDER BY key mixes numbers and strings", row);
+    key.d[slot] = Number(s);
+  } else keyTypeError(describe(s), row);
+}
+
+/** Structural equality of expressions (positions in the query text ignored). */
+function sameExpr(a: Expr, b: Expr): boolean {
+  const strip = (_k: string, v: unknown): unknown => (_k === "pos" ? undefined : v);
+  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
+}
+
+/**
+ * ORDER BY over groups: an item equal to a GROUP BY key sorts by that key; any other expression is evaluated per
+ * group over the group's stacked samples (`len(labels)`, `sum(difficulty)`, `mean(score)`...).
+ */
+async function orderGroups(base: View, group: readonly Expr[], keyValues: readonly Value[][], rows: readonly Uint32Array[], order: readonly OrderItem[], ctx: Ctx, offset: number, limit: number | undefined): Promise<Uint32Array> {
+  const g = rows.length;
+  const keys: KeyColumn[] = order.map(() => ({ kind: "num", d: new Float64Array(g) }));
+  const computed: { expr: Expr; slot: number }[] = [];
+  order.forEach((o, k) => {
+    const j = group.findIndex((e) => sameExpr(e, o.expr));
+    if (j < 0) computed.push({ expr: o.expr, slot: k });
+    else for (let i = 0; i < g; i++) putKey(keys, k, i, keyValues[i]![j]!, rows[i]![0]!);
+  });
+  await fillKeys(new GroupSource(base, rows), allPositions(g), computed.map((c) => c.expr), keys, ctx, computed.map((c) => c.slot));
+  return sortRows(keys, order.map((o) => o.desc), g, offset, limit);
+}
+
 async function runSelect(s: SelectStmt, input: View, ctx: Ctx): Promise<Result> {
   let base = input;
+  let origin: Uint32Array | undefined;
   if (s.from?.k === "query") {
     const sub = await run(s.from.q, input, ctx);
+    origin = sub.origin ? Uint32Array.from(sub.positions, (p) => sub.origin![p]!) : sub.positions;
     base = sub.base.withPositions(sub.positions, { tensors: sub.tensors, virtual: sub.virtual, groups: sub.groups?.map((g) => sub.base.withPositions(g).indices()) });
   }
-  let positions = allPositions(base.length);
-  if (s.where) positions = await wherePositions(base, positions, s.where, ctx);
+  let positions = s.where ? await wherePositions(base, s.where, ctx) : allPositions(base.length);
 
   // UNGROUP BY: a grouped input is already stored flattened (its index lists every row), so rows come out ungrouped.
   if (s.group) {
-    const groups = new Map<string, number[]>();
+    const groups = new Map<string, { rows: number[]; key: Value[] }>();
     await valuesAt(base, positions, s.group, ctx, (vecs, b) => {
       for (let i = 0; i < b.positions.length; i++) {
-        const key = JSON.stringify(vecs.map((v) => keyOf(Evaluator.at(v, i), b.positions[i]!)));
+        const values = vecs.map((v) => Evaluator.at(v, i));
+        const key = JSON.stringify(values.map((v) => keyOf(v, b.positions[i]!)));
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = []));
-        g.push(b.positions[i]!);
+        if (!g) groups.set(key, (g = { rows: [], key: values }));
+        g.rows.push(b.positions[i]!);
       }
     });
-    if (s.order) throw new UnsupportedError("group-order", "[shoal] ORDER BY on GROUP BY results is not supported");
-    const all = cut(Uint32Array.from({ length: groups.size }, (_, k) => k), s.offset ?? 0, s.limit);
     const list = [...groups.values()];
-    const picked = Array.from(all, (k) => Uint32Array.from(list[k]!));
-    const flat = Uint32Array.from(picked.flatMap((g) => Array.from(g)));
-    return { base, positions: flat, groups: picked, ...(await project(s, base, flat, ctx)) };
+    const rows = list.map((g) => Uint32Array.from(g.rows));
+    const picked = s.order
+      ? await orderGroups(base, s.group, list.map((g) => g.key), rows, s.order, ctx, s.offset ?? 0, s.limit)
+      : cut(allPositions(list.length), s.offset ?? 0, s.limit);
+    const chosen = Array.from(picked, (k) => rows[k]!);
+    const flat = new Uint32Array(chosen.reduce((n, g) => n + g.length, 0));
+    let o = 0;
+    for (const g of chosen) {
+      flat.set(g, o);
+      o += g.length;
+    }
+    return { base, positions: flat, groups: chosen, origin, ...(await project(s, base, flat, ctx)) };
   }
   if (s.expand) {
     const [before, after] = s.expand;
@@ -214,7 +262,7 @@ async function runSelect(s: SelectStmt, input: View, ctx: Ctx): Promise<Result> 
   } else {
     positions = cut(positions, s.offset ?? 0, s.limit);
   }
-  return { base, positions, ...(await project(s, base, positions, ctx)) };
+  return { base, positions, origin, ...(await project(s, base, positions, ctx)) };
 }
 
 function keyOf(v: Value, row: number): unknown {

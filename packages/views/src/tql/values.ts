@@ -3,11 +3,12 @@
  * class names for class_label) and JSON values. Arrays broadcast like NumPy; size-1 arrays act as scalars.
  * @module
  */
-import { type NDArray, type TypedArray, dtypeInfo, ndarray } from "@shoal/core";
+import { type NDArray, type TypedArray, ndarray } from "@shoal/core";
 import { IndexError, TQLTypeError } from "../errors.ts";
 import { indexSample } from "../nd-index.ts";
 import type { Slice } from "../row-index.ts";
 import type { ColumnMeta, SampleValue } from "../source.ts";
+import { numericData } from "./kernels.ts";
 
 export interface Arr {
   readonly t: "arr";
@@ -46,8 +47,7 @@ export function fromJson(v: unknown): Value {
 /** A stored sample as a TQL value. */
 export function fromSample(s: SampleValue, meta: ColumnMeta | undefined): Value {
   if (isNDArray(s)) {
-    const data = dtypeInfo(s.dtype).bigint ? Float64Array.from(s.data as BigInt64Array, Number) : (s.data as ArrayLike<number>);
-    return arr(s.shape, data, s.dtype === "bool", meta?.classNames);
+    return arr(s.shape, numericData(s), s.dtype === "bool", meta?.classNames);
   }
   if (Array.isArray(s) && s.every(isNDArray)) return { t: "json", v: s };
   return fromJson(s);

@@ -1,0 +1,160 @@
+/**
+ * `empty`, `load` and `dataset`: open a store (a path, a URL, or a Store), take the write lock, open version
+ * control and the engine on the version it names.
+ * @module
+ */
+import { InvalidArgumentError, ReadOnlyModeError, isShoalError } from "@shoal/core";
+import { DatasetNotFoundError, openDatasetEngine } from "@shoal/chunks";
+import { type OpenStoreOptions, type Store, openStore } from "@shoal/storage";
+import { type CommitLock, LockRequiredError, VersionControl } from "@shoal/vcs";
+import { emulateCreateOnly } from "./create-only.ts";
+import { Dataset } from "./dataset.ts";
+import { createEngine, openEngineAt } from "./engine.ts";
+import { readSettings } from "./settings.ts";
+import { WriteLock } from "./write-lock.ts";
+
+/** Credentials of the store itself (S3): used to open it, never written anywhere. */
+export interface StoreCreds {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+}
+
+export interface OpenCommonOptions {
+  creds?: StoreCreds;
+  /** Take the single-writer lock `locks/write.json` when opening for writing (default true). */
+  lockEnabled?: boolean;
+  /** A lock not refreshed for this long (ms, default 5 min) is considered abandoned. */
+  lockTimeout?: number;
+  /** Required to write on stores that cannot enforce create-only writes (`conditionalWrite: "none"`). */
+  commitLock?: CommitLock;
+  /** Author recorded in commits. */
+  author?: string;
+  /** Extra options for `openStore` (cache, fs, http, s3). */
+  storeOptions?: OpenStoreOptions;
+  signal?: AbortSignal;
+}
+
+export interface EmptyOptions extends OpenCommonOptions {
+  /** Replace whatever the location holds. */
+  overwrite?: boolean;
+}
+
+export interface LoadOptions extends OpenCommonOptions {
+  readOnly?: boolean;
+  /** Branch to open (default "main"). */
+  branch?: string;
+}
+
+function randomSession(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function isStore(x: unknown): x is Store {
+  return typeof x === "object" && x !== null && typeof (x as Store).get === "function" && typeof (x as Store).set === "function" && "capabilities" in x;
+}
+
+/** The Store a path, URL or Store names. */
+export async function resolveStore(path: string | Store, opts: OpenCommonOptions = {}): Promise<{ store: Store; path: string | null }> {
+  if (isStore(path)) return { store: path, path: null };
+  if (typeof path !== "string" || path === "") throw new InvalidArgumentError(`[shoal] a dataset path must be a non-empty string or a Store, got ${JSON.stringify(path)}`);
+  const c = opts.creds;
+  const s3 = c
+    ? {
+        ...opts.storeOptions?.s3,
+        ...(c.accessKeyId && c.secretAccessKey ? { credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) } } : {}),
+        ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+        ...(c.region ? { region: c.region } : {}),
+        ...(c.forcePathStyle !== undefined ? { forcePathStyle: c.forcePathStyle } : {}),
+      }
+    : opts.storeOptions?.s3;
+  return { store: await openStore(path, { ...opts.storeOptions, ...(s3 ? { s3 } : {}) }), path };
+}
+
+/** The store the engine writes through: stores without create-only writes need the caller's commit lock. */
+function engineStoreFor(store: Store, readOnly: boolean, opts: OpenCommonOptions): Store {
+  if (readOnly || store.capabilities.conditionalWrite !== "none") return store;
+  if (!opts.commitLock) throw new LockRequiredError("opening the dataset for writing");
+  return emulateCreateOnly(store);
+}
+
+async function withLock<T>(store: Store, opts: OpenCommonOptions, fn: (lock: WriteLock | null) => Promise<T>): Promise<T> {
+  const lock = opts.lockEnabled === false ? null : await WriteLock.acquire(store, randomSession(), { timeoutMs: opts.lockTimeout, signal: opts.signal });
+  try {
+    return await fn(lock);
+  } catch (e) {
+    await lock?.release().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Creates an empty dataset at `path` (a local path, `memory://`, `s3://bucket/prefix`, or a Store). */
+export async function empty(path: string | Store, opts: EmptyOptions = {}): Promise<Dataset> {
+  const { store, path: p } = await resolveStore(path, opts);
+  return emptyIn(store, p, opts);
+}
+
+/** `empty` on an opened store. */
+export async function emptyIn(store: Store, p: string | null, opts: EmptyOptions = {}): Promise<Dataset> {
+  if (!store.capabilities.writable) throw new ReadOnlyModeError(`empty(${JSON.stringify(p ?? "store")}): the store`);
+  const engineStore = engineStoreFor(store, false, opts);
+  if (!opts.overwrite && (await store.get("shoal.json", { signal: opts.signal }))) {
+    throw new InvalidArgumentError(`[shoal] a dataset already exists at ${JSON.stringify(p ?? "this store")}; use load(), or empty(path, { overwrite: true }) to replace it`);
+  }
+  const engine = await createEngine(engineStore, { overwrite: opts.overwrite, signal: opts.signal });
+  return withLock(store, opts, async (writeLock) => {
+    const vc = await VersionControl.open(store, { initialManifest: engine.manifest!.id, lock: opts.commitLock, author: opts.author, signal: opts.signal });
+    return new Dataset({ store, engineStore, path: p, engine, vc, readOnly: false, writeLock, settings: await readSettings(store, opts.signal) });
+  });
+}
+
+/** Opens an existing dataset. Throws DatasetNotFoundError when there is none, DatasetLockedError when another session writes it. */
+export async function load(path: string | Store, opts: LoadOptions = {}): Promise<Dataset> {
+  const { store, path: p } = await resolveStore(path, opts);
+  return loadFrom(store, p, opts);
+}
+
+/** `load` on an opened store. */
+export async function loadFrom(store: Store, p: string | null, opts: LoadOptions = {}): Promise<Dataset> {
+  if (!(await store.get("shoal.json", { signal: opts.signal }))) throw new DatasetNotFoundError(`[shoal] no shoal dataset at ${JSON.stringify(p ?? "this store")} (shoal.json is missing)`);
+  const readOnly = opts.readOnly === true || !store.capabilities.writable;
+  const engineStore = engineStoreFor(store, readOnly, opts);
+  const open = async (writeLock: WriteLock | null): Promise<Dataset> => {
+    let vc: VersionControl;
+    try {
+      vc = await VersionControl.open(store, { branch: opts.branch, readOnly, lock: opts.commitLock, author: opts.author, signal: opts.signal });
+    } catch (e) {
+      // A dataset written by the bare engine has no version records yet: adopt its published state.
+      if (readOnly || !isShoalError(e, "VersionControlError") || isShoalError(e, "CheckoutError")) throw e;
+      const bare = await openDatasetEngine(engineStore, { readOnly: true, signal: opts.signal });
+      if (!bare.manifest) throw e;
+      vc = await VersionControl.open(store, { initialManifest: bare.manifest.id, lock: opts.commitLock, author: opts.author, signal: opts.signal });
+    }
+    const engine = await openEngineAt(engineStore, vc.manifest, readOnly, opts.signal);
+    return new Dataset({ store, engineStore, path: p, engine, vc, readOnly, writeLock, settings: await readSettings(store, opts.signal) });
+  };
+  return readOnly ? open(null) : withLock(store, opts, open);
+}
+
+/** Loads the dataset at `path`, or creates an empty one when there is none. */
+export async function dataset(path: string | Store, opts: LoadOptions = {}): Promise<Dataset> {
+  const { store, path: p } = await resolveStore(path, opts);
+  if (await store.get("shoal.json", { signal: opts.signal })) return loadFrom(store, p, opts);
+  if (opts.readOnly) throw new DatasetNotFoundError(`[shoal] no shoal dataset at ${JSON.stringify(p ?? "this store")} to open read-only`);
+  return emptyIn(store, p, opts);
+}
+
+/** Copies every key of `from` (except the write lock) into `to`. */
+export async function copyKeys(from: Store, to: Store, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<void> {
+  const keys: string[] = [];
+  for await (const k of from.list("", opts)) if (!k.startsWith("locks/")) keys.push(k);
+  let done = 0;
+  for (const k of keys) {
+    const v = await from.get(k, opts);
+    if (v) await to.set(k, v, opts);
+    opts.onProgress?.(++done, keys.length);
+  }
+}
