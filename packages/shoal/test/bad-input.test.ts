@@ -1,5 +1,7 @@
 // Bad input: every rejected call gives a typed error naming the tensor and sample, and the dataset (its store
 // included, after a flush) is exactly as before the call.
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import { ndarray } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { test } from "uvu";
@@ -125,6 +127,18 @@ test("writes to a read-only dataset are refused; a second writer is refused whil
   await second.close();
   const lockless = await load(store, { lockEnabled: false });
   assert.is(lockless.readOnly, false);
+});
+
+test("a lock left by a process of this host that has exited is taken over", async () => {
+  const { store } = await fixture();
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+  const record = { session: "crashed", time: Date.now(), pid: dead, host: hostname() };
+  await store.set("locks/write.json", new TextEncoder().encode(JSON.stringify(record)));
+  const ds = await load(store);
+  assert.is(ds.readOnly, false);
+  await ds.close();
+  await store.set("locks/write.json", new TextEncoder().encode(JSON.stringify({ ...record, pid: process.pid, session: "alive" })));
+  await rejects(load(store), "DatasetLockedError");
 });
 
 test("credentials stay in memory: no store key or value contains them", async () => {

@@ -3,7 +3,7 @@ import { ndarray, isShoalError, type NDArray } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { empty, load, read } from "../src/index.ts";
+import { empty, fromNpy, load, read } from "../src/index.ts";
 import { arr, pngFile, pixels, rejects } from "./helpers.ts";
 
 test("images + class labels: extend, read back, exportSample keeps the png bytes", async () => {
@@ -181,6 +181,37 @@ test("numSamples/minLen/maxLen, minView/maxView, skipOk and appendEmpty", async 
   assert.is(ds.maxView().length, 4);
   assert.is(ds.maxView().tensor("b").length, 1);
   assert.equal((await ds.tensor("a").at(3).numpy() as NDArray).shape, [0], "appendEmpty gives an empty sample");
+});
+
+test("polygons read back as one array per polygon; sequences of arrays are stacked; npy export decodes", async () => {
+  const ds = await empty(new MemoryStore());
+  await ds.createTensor("poly", { htype: "polygon" });
+  await ds.tensor("poly").append([[[0, 0], [1, 0], [1, 1]], [[2, 2], [3, 3]]]);
+  const polys = (await ds.tensor("poly").at(0).numpy()) as NDArray[];
+  assert.equal(polys.map((p) => p.shape), [[3, 2], [2, 2]]);
+  assert.equal(arr(polys[1]), [2, 2, 3, 3]);
+  await ds.createTensor("seq", { htype: "sequence[generic]", dtype: "int16" });
+  await ds.tensor("seq").append([[1, 2], [3, 4], [5, 6]]);
+  const seq = (await ds.tensor("seq").at(0).numpy()) as NDArray;
+  assert.equal(seq.shape, [3, 2]);
+  assert.equal(arr(seq), [1, 2, 3, 4, 5, 6]);
+  const npy = await ds.tensor("seq").exportSample(0);
+  const back = fromNpy(npy.bytes);
+  assert.is(back.dtype, "int16");
+  assert.equal(back.shape, [3, 2]);
+  assert.equal(arr(back), [1, 2, 3, 4, 5, 6]);
+});
+
+test("extend reports progress; clearCache keeps data readable", async () => {
+  const ds = await empty(new MemoryStore());
+  await ds.createTensor("x", { dtype: "uint8" });
+  const calls: [number, number][] = [];
+  await ds.extend({ x: Array.from({ length: 600 }, (_, i) => [i & 0xff]) }, { onProgress: (d, t) => calls.push([d, t]) });
+  assert.equal(calls[calls.length - 1], [600, 600]);
+  assert.ok(calls.length >= 2);
+  await ds.flush();
+  ds.clearCache();
+  assert.equal(arr(await ds.tensor("x").at(599).numpy()), [599 & 0xff]);
 });
 
 test.run();
