@@ -1,32 +1,31 @@
 /**
- * Ingest, random read and scan of the chunk engine against plain node:fs loops, in one run (JSON lines on stdout).
- * Sizes: SHOAL_BENCH_SAMPLES (224×224×3 samples ingested, default 6000; the issue's figure is 20000),
- * SHOAL_BENCH_READS (random reads, default 3000), SHOAL_BENCH_LABELS (default 1e6), SHOAL_BENCH_REPS (default 3).
+ * Ingest into the chunk engine against its ceilings and peers, in one run (JSON lines on stdout): raw arrays vs the
+ * chunk-file write ceiling (perf-scripts/m_rawwrite) and vs zarrita; already-encoded JPEG files vs reading them with
+ * readFileSync; pixels encoded to JPEG vs jpeg-js. Random reads and scans: read.bench.ts.
+ * Sizes: SHOAL_BENCH_SAMPLES (224×224×3 samples, default 3000; the issue's figure is 20000), SHOAL_BENCH_JPEG_FILES
+ * (default 5000; the issue's 20000), SHOAL_BENCH_JPEG_ENCODES (default 60), SHOAL_BENCH_REPS (default 3).
  */
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ndarray } from "@shoal/core";
+import { getSampleCodec } from "@shoal/codecs";
 import { FileStore } from "@shoal/storage/fs";
+import FileSystemStore from "@zarrita/storage/fs";
+import jpegjs from "jpeg-js";
+import * as zarr from "zarrita";
 import { DatasetEngine } from "../src/index.ts";
+import { REPS, S224 as S, benchRoot, compare, emit, imagePool, num } from "./bench-lib.ts";
 
-const N = Number(process.env.SHOAL_BENCH_SAMPLES ?? 6000);
-const READS = Number(process.env.SHOAL_BENCH_READS ?? 3000);
-const LABELS = Number(process.env.SHOAL_BENCH_LABELS ?? 1_000_000);
-const REPS = Number(process.env.SHOAL_BENCH_REPS ?? 3);
-const S = 224 * 224 * 3;
+const N = num("SHOAL_BENCH_SAMPLES", 3000);
+const JPEG_FILES = num("SHOAL_BENCH_JPEG_FILES", 5000);
+const JPEG_ENCODES = num("SHOAL_BENCH_JPEG_ENCODES", 60);
 const CHUNK = 16_000_000;
-const root = join(process.env.PERF_TMP ?? tmpdir(), `shoal-chunks-bench-${process.pid}`);
+const root = benchRoot("ingest");
+const { sample } = imagePool();
+const seconds = (t: number) => (performance.now() - t) / 1000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
-
-// 64 distinct image-like samples (smooth gradients plus noise, like perf-scripts/lib.mjs imageLikeBuffer).
-const pool = new Uint8Array(64 * S);
-for (let k = 0; k < 64; k++) for (let i = 0; i < S; i++) pool[k * S + i] = ((i % 672) / 3 + k * 5 + ((i * 2654435761) >>> 29)) & 0xff;
-const sample = (i: number) => pool.subarray((i & 63) * S, ((i & 63) + 1) * S);
-
-function ceilingWrite(dir: string): { mbps: number; index: Uint32Array } {
+// ---------- raw arrays ----------
+function ceilingWrite(dir: string): number {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const chunk = new Uint8Array(CHUNK);
@@ -47,136 +46,156 @@ function ceilingWrite(dir: string): { mbps: number; index: Uint32Array } {
   }
   if (used) flush();
   writeFileSync(join(dir, "index"), index);
-  return { mbps: (N * S) / 1e6 / ((performance.now() - t) / 1000), index };
+  return (N * S) / 1e6 / seconds(t);
 }
 
-async function shoalWrite(dir: string, chunkCompression: string | null, count = N): Promise<number> {
+async function shoalWrite(dir: string): Promise<number> {
   rmSync(dir, { recursive: true, force: true });
   const t = performance.now();
   const ds = await DatasetEngine.create(new FileStore(dir));
-  const images = await ds.createTensor("images", { dtype: "uint8", chunkCompression, maxChunkSize: CHUNK });
-  const batch = 64;
-  for (let i = 0; i < count; i += batch) {
+  const images = await ds.createTensor("images", { dtype: "uint8", maxChunkSize: CHUNK });
+  for (let i = 0; i < N; i += 64) {
     const rows = [];
-    for (let j = i; j < Math.min(count, i + batch); j++) rows.push(ndarray("uint8", [224, 224, 3], sample(j)));
+    for (let j = i; j < Math.min(N, i + 64); j++) rows.push(ndarray("uint8", [224, 224, 3], sample(j)));
     await images.extend(rows);
   }
   await ds.flush();
-  return (count * S) / 1e6 / ((performance.now() - t) / 1000);
+  return (N * S) / 1e6 / seconds(t);
 }
 
-const ceilDir = join(root, "ceiling");
-const shoalDir = join(root, "shoal");
+/** zarrita writing the same arrays, in the same chunk shape, to its FileSystemStore (one zarr.set per chunk). */
+async function zarrWrite(dir: string): Promise<number> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const per = Math.floor(CHUNK / S);
+  const t = performance.now();
+  const arr = await zarr.create(zarr.root(new FileSystemStore(dir)).resolve("x"), {
+    shape: [N, 224, 224, 3], chunkShape: [per, 224, 224, 3], dtype: "uint8", codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+  });
+  const block = new Uint8Array(per * S);
+  for (let i = 0; i < N; i += per) {
+    const n = Math.min(per, N - i);
+    for (let k = 0; k < n; k++) block.set(sample(i + k), k * S);
+    await zarr.set(arr, [zarr.slice(i, i + n), null, null, null], { data: block.subarray(0, n * S), shape: [n, 224, 224, 3], stride: [S, 672, 3, 1] });
+  }
+  return (N * S) / 1e6 / seconds(t);
+}
+
 {
   const base: number[] = [];
   const ours: number[] = [];
-  ceilingWrite(ceilDir);
+  const peer: number[] = [];
+  ceilingWrite(join(root, "ceiling"));
   for (let r = 0; r < REPS; r++) {
-    base.push(ceilingWrite(ceilDir).mbps);
-    ours.push(await shoalWrite(shoalDir, null));
+    base.push(ceilingWrite(join(root, "ceiling")));
+    ours.push(await shoalWrite(join(root, "shoal")));
+    peer.push(await zarrWrite(join(root, "zarr")));
   }
-  const v = median(ours);
-  const b = median(base);
-  emit({ bench: "chunks-ingest-raw-224x224x3", samples: N, metric: "MB/s", value: Math.round(v), baseline: "writeFileSync 16 MB chunk files (m_rawwrite)", baselineValue: Math.round(b), ratio: +(v / b).toFixed(2) });
+  rmSync(join(root, "ceiling"), { recursive: true, force: true });
+  emit({ bench: "chunks-ingest-raw-224x224x3", samples: N, metric: "MB/s", ...compare(ours, base), baseline: "writeFileSync 16 MB chunk files (m_rawwrite)" });
+  emit({ bench: "chunks-ingest-raw-224x224x3-vs-zarrita", samples: N, metric: "MB/s", ...compare(ours, peer), baseline: "zarrita zarr.set, FileSystemStore, 106-sample raw chunks" });
 }
 
-// Random single-sample reads: shoal (uncompressed, lz4) vs pread of the same bytes from the ceiling's chunk files.
-{
-  const { index } = ceilingWrite(ceilDir);
-  const order = Array.from({ length: READS }, (_, k) => (k * 2654435761) % N);
-  const fds = new Map<number, number>();
-  const buf = new Uint8Array(S);
-  const pread = () => {
-    const t = performance.now();
-    for (const i of order) {
-      const c = index[2 * i]!;
-      let fd = fds.get(c);
-      if (fd === undefined) fds.set(c, (fd = openSync(join(ceilDir, `chunk_${c}`), "r")));
-      readSync(fd, buf, 0, S, index[2 * i + 1]!);
-    }
-    return READS / ((performance.now() - t) / 1000);
-  };
-  // The store's own cost for the same reads (a range get per sample), to separate engine from store overhead.
-  const ceilStore = new FileStore(ceilDir);
-  const storeGet = async () => {
-    const t = performance.now();
-    for (const i of order) await ceilStore.get(`chunk_${index[2 * i]}`, { range: { offset: index[2 * i + 1]!, length: S } });
-    return READS / ((performance.now() - t) / 1000);
-  };
-  const lz4Dir = join(root, "shoal-lz4");
-  const lz4Count = Math.min(N, 1500);
-  await shoalWrite(lz4Dir, "lz4", lz4Count);
-  const ds = await DatasetEngine.open(new FileStore(shoalDir));
-  const lz4 = await DatasetEngine.open(new FileStore(lz4Dir), { cacheBytes: 64 << 20 });
-  const shoalRead = async (d: DatasetEngine, limit: number, reads = READS) => {
-    const t = d.tensor("images");
-    d.clearCache();
-    const start = performance.now();
-    for (let k = 0; k < reads; k++) await t.read(order[k]! % limit);
-    return reads / ((performance.now() - start) / 1000);
-  };
-  // lz4 chunks decode a whole 16 MB chunk per cache miss (~30 ms), so fewer reads keep the run short.
-  const lz4Reads = Math.max(50, Math.floor(READS / 20));
-  pread();
-  await shoalRead(ds, N);
-  const base: number[] = [];
-  const raw: number[] = [];
-  const packed: number[] = [];
-  const gets: number[] = [];
-  for (let r = 0; r < REPS; r++) {
-    base.push(pread());
-    gets.push(await storeGet());
-    raw.push(await shoalRead(ds, N));
-    packed.push(await shoalRead(lz4, lz4Count, lz4Reads));
-  }
-  for (const fd of fds.values()) closeSync(fd);
-  const b = median(base);
-  emit({ bench: "chunks-random-read-uncompressed", metric: "samples/s", value: Math.round(median(raw)), baseline: "fs.readSync at offset (pread)", baselineValue: Math.round(b), ratio: +(median(raw) / b).toFixed(2) });
-  emit({ bench: "chunks-random-read-uncompressed-vs-store", metric: "samples/s", value: Math.round(median(raw)), baseline: "FileStore.get with the same byte range", baselineValue: Math.round(median(gets)), ratio: +(median(raw) / median(gets)).toFixed(2) });
-  emit({ bench: "chunks-random-read-lz4", metric: "samples/s", value: Math.round(median(packed)), baseline: "fs.readSync at offset (pread)", baselineValue: Math.round(b), ratio: +(median(packed) / b).toFixed(3), note: `${lz4Reads} reads over ${lz4Count} samples, 64 MiB decoded-chunk cache` });
-}
-
-// Full scan of a uint32 labels tensor: column() plus a sum, vs the same sum over an in-memory typed array.
-{
-  const labels = new Uint32Array(LABELS);
-  for (let i = 0; i < LABELS; i++) labels[i] = (i * 7) % 1000;
-  const dir = join(root, "labels");
+// ---------- JPEG files kept as they are ----------
+/** jpeg-js setup per encode() call is large; 16 distinct small JPEGs are written as many files. */
+function writeJpegFiles(dir: string): string[] {
   rmSync(dir, { recursive: true, force: true });
-  const w = await DatasetEngine.create(new FileStore(dir));
-  const t = await w.createTensor("labels", { dtype: "uint32", createIdTensor: false, createShapeTensor: false });
-  await t.extendBatch(ndarray("uint32", [LABELS], labels));
-  await w.flush();
-  const sum = (a: Uint32Array) => {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i]!;
-    return s;
+  mkdirSync(dir, { recursive: true });
+  const distinct = Array.from({ length: 16 }, (_, k) => {
+    const w = 96;
+    const rgba = new Uint8Array(w * w * 4);
+    for (let i = 0; i < w * w; i++) {
+      rgba[4 * i] = (i % w) * 2 + k * 9;
+      rgba[4 * i + 1] = Math.floor(i / w) * 2;
+      rgba[4 * i + 2] = (i * 2654435761) >>> 27;
+      rgba[4 * i + 3] = 255;
+    }
+    return new Uint8Array(jpegjs.encode({ data: rgba, width: w, height: w }, 85).data);
+  });
+  return Array.from({ length: JPEG_FILES }, (_, i) => {
+    const p = join(dir, `${String(i).padStart(6, "0")}.jpg`);
+    writeFileSync(p, distinct[i % 16]!);
+    return p;
+  });
+}
+
+{
+  const files = writeJpegFiles(join(root, "jpegs"));
+  const readAll = () => {
+    const t = performance.now();
+    let bytes = 0;
+    for (const f of files) bytes += readFileSync(f).byteLength;
+    if (bytes === 0) throw new Error("no bytes");
+    return files.length / seconds(t);
   };
-  const ds = await DatasetEngine.open(new FileStore(dir));
-  const col = ds.tensor("labels");
-  const scan = async (cold: boolean) => {
-    if (cold) ds.clearCache();
-    const start = performance.now();
-    const c = await col.column();
-    if (sum(c!.data as Uint32Array) !== sum(labels)) throw new Error("scan mismatch");
-    return LABELS / ((performance.now() - start) / 1000);
+  const ingest = async () => {
+    const dir = join(root, "shoal-jpeg");
+    rmSync(dir, { recursive: true, force: true });
+    const t = performance.now();
+    const ds = await DatasetEngine.create(new FileStore(dir));
+    const images = await ds.createTensor("images", { htype: "image", dtype: "uint8", sampleCompression: "jpeg" });
+    const batch: { kind: "compressed"; bytes: Uint8Array; compression: string }[] = [];
+    for (const f of files) {
+      const b = readFileSync(f);
+      batch.push({ kind: "compressed", bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), compression: "jpeg" });
+      if (batch.length === 256) await images.extend(batch.splice(0));
+    }
+    await images.extend(batch);
+    await ds.flush();
+    return files.length / seconds(t);
   };
-  const loop = () => {
-    const start = performance.now();
-    sum(labels);
-    return LABELS / ((performance.now() - start) / 1000);
-  };
-  for (let r = 0; r < 3; r++) (loop(), await scan(false));
+  readAll();
+  await ingest();
   const base: number[] = [];
-  const cold: number[] = [];
-  const warm: number[] = [];
-  for (let r = 0; r < Math.max(REPS, 5); r++) {
-    base.push(loop());
-    cold.push(await scan(true));
-    warm.push(await scan(false));
+  const ours: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    base.push(readAll());
+    ours.push(await ingest());
   }
-  const b = median(base);
-  emit({ bench: "chunks-scan-labels-uint32", labels: LABELS, metric: "samples/s", value: Math.round(median(cold)), baseline: "plain loop over the typed array", baselineValue: Math.round(b), ratio: +(median(cold) / b).toFixed(2), note: "cold: chunk read from FileStore, checksum verified, copied out, summed" });
-  emit({ bench: "chunks-scan-labels-uint32-warm", labels: LABELS, metric: "samples/s", value: Math.round(median(warm)), baseline: "plain loop over the typed array", baselineValue: Math.round(b), ratio: +(median(warm) / b).toFixed(2), note: "decoded chunk in the LRU, copied out, summed" });
+  emit({ bench: "chunks-ingest-jpeg-passthrough", files: files.length, metric: "files/s", ...compare(ours, base), baseline: "readFileSync of the same files", note: "96×96 JPEG files stored byte for byte (readFileSync + extend + flush, id and shape tensors included)" });
+}
+
+// ---------- pixels encoded to JPEG ----------
+{
+  const codec = await getSampleCodec("jpeg");
+  if (!codec.encode) throw new Error("the jpeg codec cannot encode");
+  const rgba = new Uint8Array(224 * 224 * 4);
+  const px = sample(3);
+  for (let i = 0, j = 0; i < px.length; i += 3, j += 4) (rgba[j] = px[i]!, rgba[j + 1] = px[i + 1]!, rgba[j + 2] = px[i + 2]!, rgba[j + 3] = 255);
+  const encodeRate = (w: number, data: Uint8Array, count: number) => {
+    const t = performance.now();
+    for (let k = 0; k < count; k++) jpegjs.encode({ data, width: w, height: w }, 90);
+    return seconds(t) / count;
+  };
+  const tiny = new Uint8Array(8 * 8 * 4).fill(128);
+  const ingest = async () => {
+    const dir = join(root, "shoal-jpeg-encode");
+    rmSync(dir, { recursive: true, force: true });
+    const ds = await DatasetEngine.create(new FileStore(dir));
+    const images = await ds.createTensor("images", { htype: "image", dtype: "uint8", sampleCompression: "jpeg" });
+    const t = performance.now();
+    for (let i = 0; i < JPEG_ENCODES; i += 16) {
+      await images.extend(Array.from({ length: Math.min(16, JPEG_ENCODES - i) }, (_, k) => ndarray("uint8", [224, 224, 3], sample(i + k))));
+    }
+    await ds.flush();
+    return JPEG_ENCODES / seconds(t);
+  };
+  await ingest();
+  const ours: number[] = [];
+  const perCall: number[] = [];
+  const reused: number[] = [];
+  const jsReps = Math.max(5, Math.floor(JPEG_ENCODES / 4));
+  for (let r = 0; r < REPS; r++) {
+    ours.push(await ingest());
+    const full = encodeRate(224, rgba, jsReps);
+    // jpeg-js keeps its encoder class private: its per-call table setup (an 8×8 encode, all setup) is subtracted
+    // instead of reusing an instance, which needs evaluating the module's source.
+    const setup = encodeRate(8, tiny, jsReps);
+    perCall.push(1 / full);
+    reused.push(1 / Math.max(full - setup, 1e-6));
+  }
+  emit({ bench: "chunks-ingest-jpeg-encode-224", images: JPEG_ENCODES, metric: "img/s", ...compare(ours, reused), baseline: "jpeg-js encode q90 224×224, per-call setup (8×8 encode) subtracted ≈ a reused encoder", note: "shoal: getSampleCodec(\"jpeg\") via extend, q default" });
+  emit({ bench: "chunks-ingest-jpeg-encode-224-vs-jpegjs-encode", images: JPEG_ENCODES, metric: "img/s", ...compare(ours, perCall), baseline: "jpeg-js encode() q90 224×224, new encoder per call" });
 }
 
 rmSync(root, { recursive: true, force: true });

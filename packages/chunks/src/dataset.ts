@@ -3,11 +3,12 @@
  * publish step (objects first, manifest, then a create-only ref) of FORMAT.md §6.
  * @module
  */
-import type { DType } from "@shoal/core";
+import type { DType, NDArray, TensorSource } from "@shoal/core";
 import { InvalidArgumentError, ReadOnlyModeError, isDType } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import type { SealedChunk } from "./chunk-builder.ts";
 import type { ChunkHeader, Encoding } from "./chunk-format.ts";
+import type { DecodedChunk } from "./decoded-chunk.ts";
 import { CorruptChunkError, DatasetNotFoundError, MissingChunkError, TensorAlreadyExistsError, TensorDoesNotExistError } from "./errors.ts";
 import { randomHex } from "./ids.ts";
 import { ByteLru } from "./lru.ts";
@@ -53,6 +54,13 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Bytes of decoded chunks kept in memory (default 256 MiB). */
   cacheBytes?: number;
+  /**
+   * When a checksum group read by byte range is verified: `"once"` (default) the first time its bytes come from the
+   * store while its chunk header is cached, `"always"` on every read. Whole chunks are verified on every fetch.
+   * Why "once": hashing a 150 KB sample costs more than reading it from the page cache, and re-reading the same
+   * immutable object within a session finds the bytes that already passed.
+   */
+  verifyChecksums?: "once" | "always";
   /** Open this manifest instead of the branch head (read-only). */
   manifest?: string;
   signal?: AbortSignal;
@@ -89,13 +97,16 @@ function hiddenName(owner: string, role: string): string {
   return `${owner.slice(0, cut + 1)}_${owner.slice(cut + 1)}_${role}`;
 }
 
-export class DatasetEngine {
+export class DatasetEngine implements TensorSource {
   readonly store: Store;
   readonly branch: string;
   readonly readOnly: boolean;
   readonly writerId = randomHex();
   readonly headers = new ByteLru<ChunkHeader>(32 << 20);
-  readonly payloads: ByteLru<{ header: ChunkHeader; payload: Uint8Array }>;
+  readonly payloads: ByteLru<DecodedChunk>;
+  /** Assembled `column()` arrays, keyed by tensor key and write generation (stale ones age out). */
+  readonly columns: ByteLru<NDArray>;
+  readonly verifyChecksums: "once" | "always";
   info: Record<string, unknown> = {};
   groups: string[] = [];
   #tensors = new Map<string, TensorEngine>();
@@ -112,6 +123,11 @@ export class DatasetEngine {
     assertBranchName(this.branch);
     this.readOnly = opts.readOnly === true || opts.manifest !== undefined || !store.capabilities.writable;
     this.payloads = new ByteLru(opts.cacheBytes ?? 256 << 20);
+    this.columns = new ByteLru(Math.max(64 << 20, (opts.cacheBytes ?? 256 << 20) >>> 2));
+    this.verifyChecksums = opts.verifyChecksums ?? "once";
+    if (this.verifyChecksums !== "once" && this.verifyChecksums !== "always") {
+      throw new InvalidArgumentError(`[shoal] verifyChecksums must be "once" or "always", got ${JSON.stringify(opts.verifyChecksums)}`);
+    }
   }
 
   /** Creates a dataset (marker + an empty published state) and opens it for writing. */
@@ -173,6 +189,7 @@ export class DatasetEngine {
   /** Re-reads the branch head, dropping unflushed changes. */
   async reload(opts?: { signal?: AbortSignal }): Promise<void> {
     this.payloads.clear();
+    this.columns.clear();
     await this.#loadState(undefined, opts?.signal);
   }
 
@@ -180,6 +197,7 @@ export class DatasetEngine {
   clearCache(): void {
     this.headers.clear();
     this.payloads.clear();
+    this.columns.clear();
   }
 
   /** The last published state (a DatasetState: serialise with `serializeManifest`). */

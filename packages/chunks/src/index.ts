@@ -36,4 +36,4 @@ export function createDatasetEngine(store: Store, opts?: CreateOptions): Promise
 export function openDatasetEngine(store: Store, opts?: OpenOptions): Promise<DatasetEngine> {
   return DatasetEngine.open(store, opts);
 }
-export type { ColumnMeta, ReadOptions, SampleValue } from "./source-types.ts";
+export type { ColumnMeta, ReadOptions, SampleValue, TensorColumn, TensorSource } from "@shoal/core";

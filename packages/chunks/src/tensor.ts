@@ -3,14 +3,14 @@
  * sub-slice, update, pop and rechunk. Chunks are immutable: every change writes new chunk objects.
  * @module
  */
-import type { DType, NDArray, TypedArray } from "@shoal/core";
-import { InvalidArgumentError, allocTyped, bytesOf, dtypeInfo, ndarray, shapeSize } from "@shoal/core";
-import type { ColumnMeta, ReadOptions, SampleValue } from "./source-types.ts";
+import type { ColumnMeta, DType, NDArray, ReadOptions, SampleValue, TensorColumn, TypedArray } from "@shoal/core";
+import { InvalidArgumentError, allocTyped, bytesOf, dtypeInfo, ndarray, shapeSize, viewAs } from "@shoal/core";
 import { type BuilderSpec, ChunkBuilder } from "./chunk-builder.ts";
-import { type ChunkHeader, FLAG_CHUNK_COMPRESSED, groupOf, parseHeader, sampleRange, sampleShape, verifyPayload } from "./chunk-format.ts";
+import { type ChunkHeader, groupOf, parseHeader, sampleRange, sampleShape } from "./chunk-format.ts";
 import type { BytesCodec, SampleCodec } from "./codec-types.ts";
 import { loadBytesCodec, loadCodec } from "./codecs.ts";
 import type { DatasetEngine } from "./dataset.ts";
+import { type DecodedChunk, chunkBytes, decodeChunk, decodeThrough } from "./decoded-chunk.ts";
 import { CorruptChunkError, MissingChunkError, SampleIndexError, SampleShapeError } from "./errors.ts";
 import { randomHex } from "./ids.ts";
 import { type IndexRow, type TileLayout, decodeIndexSegment, encodeIndexSegment } from "./index-format.ts";
@@ -43,7 +43,7 @@ export interface ExtendOptions {
 /** A slice over the leading dims of one sample: an index keeps no axis, `[start, stop)` keeps one. */
 export type SliceSpec = ReadonlyArray<number | readonly [number, number]>;
 
-export class TensorEngine {
+export class TensorEngine implements TensorColumn {
   readonly #ds: DatasetEngine;
   name: string;
   readonly key: string;
@@ -62,6 +62,13 @@ export class TensorEngine {
   #poppedIds = new Set<bigint>();
   #sampleCodec: SampleCodec | BytesCodec | null | undefined;
   #chunkCodec: BytesCodec | null | undefined;
+  /** Chunk loads in flight, so concurrent reads of one chunk fetch and decode it once. */
+  #loading = new Map<string, Promise<DecodedChunk>>();
+  /** Per parsed header, which checksum groups have been verified (see OpenOptions.verifyChecksums). */
+  #verified = new WeakMap<ChunkHeader, Uint8Array>();
+  /** Bumped by every change, so a cached column() of an older state is never served. */
+  #generation = 0;
+  #columnKey = "";
 
   constructor(ds: DatasetEngine, name: string, meta: TensorMeta, entry: ManifestTensor | null) {
     this.#ds = ds;
@@ -189,6 +196,7 @@ export class TensorEngine {
   /** Phase 2: adds prepared samples. Cannot fail on validation; only I/O back-pressure awaits. */
   async push(prepared: readonly Prepared[]): Promise<void> {
     const rows = await this.#load();
+    this.#generation++;
     const { chunk } = await this.#codecs();
     const max = this.tensorMeta.maxChunkSize;
     for (const s of prepared) {
@@ -233,6 +241,7 @@ export class TensorEngine {
       return this.extend(Array.from({ length: n }, (_, i) => ndarray(batch.dtype, shape, batch.data.subarray(i * shapeSize(shape), (i + 1) * shapeSize(shape)) as never)), opts);
     }
     const rows = await this.#load();
+    this.#generation++;
     const { chunk } = await this.#codecs();
     const bytes = bytesOf(batch.data as TypedArray);
     const each = bytes.byteLength / n;
@@ -411,12 +420,14 @@ export class TensorEngine {
       return samples;
     }, signal);
     this.#length--;
+    this.#generation++;
     if (this.#length < this.#changes.addedFrom) this.#changes.addedFrom = this.#length;
   }
 
   /** Drops samples from the end until `length` remain (rollback of a failed extend). */
   async truncate(length: number): Promise<void> {
     const rows = await this.#load();
+    this.#generation++;
     this.#sealOpen();
     while (this.#length > length) {
       const last = rows[rows.length - 1]!;
@@ -439,6 +450,7 @@ export class TensorEngine {
   async rechunk(opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<void> {
     this.#ds.assertWritable();
     const rows = await this.#load(opts?.signal);
+    this.#generation++;
     this.#sealOpen();
     const old = rows.splice(0, rows.length);
     this.#starts = null;
@@ -472,7 +484,7 @@ export class TensorEngine {
       return Array.from({ length: row.count }, (_, i) => ({ bytes: this.#open!.sample(i).slice(), shape: this.#open!.shape(i) }));
     }
     const key = keys.chunk(this.key, row.id);
-    const { header, payload } = await this.#wholeChunk(row, key, signal);
+    const { header, payload } = await this.#whole(key, signal);
     return Array.from({ length: header.count }, (_, i) => {
       const [s, e] = sampleRange(header, i);
       return { bytes: payload.subarray(s, e), shape: sampleShape(header, i) };
@@ -482,6 +494,7 @@ export class TensorEngine {
   async #rewriteRow(r: number, edit: (samples: Prepared[]) => Prepared[], signal?: AbortSignal): Promise<void> {
     const rows = this.#rows!;
     const row = rows[r]!;
+    this.#generation++;
     const samples = edit(await this.#rowStored(row, r, signal));
     const { chunk } = await this.#codecs();
     const out: Row[] = [];
@@ -571,29 +584,53 @@ export class TensorEngine {
     return header;
   }
 
-  /** The whole decoded, verified payload of a chunk (cached). */
-  async #wholeChunk(row: Pick<Row, "headerLength">, key: string, signal?: AbortSignal, cache = true): Promise<{ header: ChunkHeader; payload: Uint8Array }> {
+  /** A chunk's verified payload entry (cached; lz4 payloads may still be partly decoded: see `#through`). */
+  async #chunk(key: string, signal?: AbortSignal): Promise<DecodedChunk> {
     const cached = this.#ds.payloads.get(key);
     if (cached) return cached;
+    let loading = this.#loading.get(key);
+    if (!loading) {
+      loading = this.#fetchChunk(key, signal).finally(() => this.#loading.delete(key));
+      this.#loading.set(key, loading);
+    }
+    return loading;
+  }
+
+  async #fetchChunk(key: string, signal?: AbortSignal): Promise<DecodedChunk> {
     const bytes = this.#ds.pendingBytes(key)?.slice() ?? (await this.#ds.store.get(key, { signal }));
     if (!bytes) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
-    void row;
-    const header = parseHeader(bytes, key);
-    const stored = bytes.subarray(header.headerLength);
-    verifyPayload(header, stored, key);
-    let payload = stored;
-    if (header.flags & FLAG_CHUNK_COMPRESSED) {
-      const codec = await loadBytesCodec(header.chunkCodec);
-      try {
-        payload = codec.decode(stored, { outLength: header.payloadLength });
-      } catch (cause) {
-        throw new CorruptChunkError(key, header.headerLength, `${header.chunkCodec} payload does not decode`, { cause });
-      }
-      if (payload.byteLength !== header.payloadLength) throw new CorruptChunkError(key, header.headerLength, "decoded payload length differs from the header");
-    }
-    const entry = { header, payload };
-    if (cache) this.#ds.payloads.set(key, entry, payload.byteLength + header.headerLength);
+    const entry = await decodeChunk(bytes, key, loadBytesCodec);
+    this.#ds.payloads.set(key, entry, chunkBytes(entry));
     return entry;
+  }
+
+  /** The payload of `entry` with at least `[0, end)` decoded. */
+  #through(entry: DecodedChunk, key: string, end: number): Uint8Array {
+    try {
+      if (decodeThrough(entry, end, key)) this.#ds.payloads.set(key, entry, chunkBytes(entry));
+    } catch (e) {
+      this.#ds.payloads.delete(key);
+      throw e;
+    }
+    return entry.payload;
+  }
+
+  /** The whole decoded, verified payload of a chunk (cached). */
+  async #whole(key: string, signal?: AbortSignal): Promise<{ header: ChunkHeader; payload: Uint8Array }> {
+    const entry = await this.#chunk(key, signal);
+    return { header: entry.header, payload: this.#through(entry, key, entry.payload.byteLength) };
+  }
+
+  /** Checks a checksum group read by range, once per parsed header unless every read must be verified. */
+  #verifyGroupOnce(header: ChunkHeader, local: number, bytes: Uint8Array, start: number, end: number, key: string): void {
+    const g = Math.floor(local / header.groupSize);
+    let seen = this.#verified.get(header);
+    if (seen?.[g] === 1) return;
+    const group = groupOf(header, local);
+    this.#ds.verify(bytes, start, end, group.checksum, key, header.headerLength + group.start);
+    if (this.#ds.verifyChecksums === "always") return;
+    if (!seen) this.#verified.set(header, (seen = new Uint8Array(header.checksums.length)));
+    seen[g] = 1;
   }
 
   /** Stored bytes (owned by the caller) and shape of sample `i`; tiled samples come back assembled. */
@@ -606,21 +643,17 @@ export class TensorEngine {
     if (this.#open && r === rows.length - 1) return { bytes: this.#open.sample(local).slice(), shape: this.#open.shape(local) };
     const key = keys.chunk(this.key, row.id);
     if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
-      const { header, payload } = await this.#wholeChunk(row, key, signal);
-      const [s, e] = sampleRange(header, local);
-      return { bytes: payload.slice(s, e), shape: sampleShape(header, local) };
+      const entry = await this.#chunk(key, signal);
+      const [s, e] = sampleRange(entry.header, local);
+      return { bytes: this.#through(entry, key, e).slice(s, e), shape: sampleShape(entry.header, local) };
     }
     const header = await this.#header(row, key, signal);
     const g = groupOf(header, local);
     const got = await this.#ds.store.get(key, { range: { offset: header.headerLength + g.start, length: g.end - g.start }, signal });
     if (!got) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
-    this.#verifyGroup(got, 0, g.checksum, key, header.headerLength + g.start);
+    this.#verifyGroupOnce(header, local, got, 0, got.byteLength, key);
     const [s, e] = sampleRange(header, local);
     return { bytes: got.subarray(s - g.start, e - g.start), shape: sampleShape(header, local) };
-  }
-
-  #verifyGroup(bytes: Uint8Array, start: number, expected: number, key: string, offset: number): void {
-    this.#ds.verify(bytes, start, bytes.byteLength, expected, key, offset);
   }
 
   async #readTiled(layout: TileLayout, box: { start: number[]; stop: number[] } | null, signal?: AbortSignal): Promise<NDArray> {
@@ -636,7 +669,7 @@ export class TensorEngine {
       const hi = tb.stop.map((s, i) => Math.min(s, stop[i]!));
       if (lo.some((v, i) => v >= hi[i]!)) return;
       const key = keys.chunk(this.key, id);
-      const { header, payload } = await this.#wholeChunk({ headerLength: 0 }, key, signal);
+      const { header, payload } = await this.#whole(key, signal);
       const [s, e] = sampleRange(header, 0);
       const tile = decodeStored(this.tensorMeta, codec, payload.slice(s, e), sampleShape(header, 0)) as NDArray;
       copyBox(tile.data as TypedArray, tile.shape, lo.map((v, i) => v - tb.start[i]!), out, extent, lo.map((v, i) => v - start[i]!), hi.map((v, i) => v - lo[i]!));
@@ -686,11 +719,15 @@ export class TensorEngine {
       let header: ChunkHeader;
       let origin = 0;
       if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
-        ({ header, payload } = await this.#wholeChunk(row, key, signal));
+        const entry = await this.#chunk(key, signal);
+        header = entry.header;
+        let end = 0;
+        for (const l of locals) end = Math.max(end, sampleRange(header, l)[1]);
+        payload = this.#through(entry, key, end);
       } else {
         header = await this.#header(row, key, signal);
-        const groups = new Map<number, ReturnType<typeof groupOf>>();
-        for (const l of locals) groups.set(Math.floor(l / header.groupSize), groupOf(header, l));
+        const groups = new Map<number, ReturnType<typeof groupOf> & { local: number }>();
+        for (const l of locals) groups.set(Math.floor(l / header.groupSize), { ...groupOf(header, l), local: l });
         let lo = Number.POSITIVE_INFINITY;
         let hi = 0;
         for (const g of groups.values()) {
@@ -699,7 +736,7 @@ export class TensorEngine {
         }
         const got = await this.#ds.store.get(key, { range: { offset: header.headerLength + lo, length: hi - lo }, signal });
         if (!got) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
-        for (const g of groups.values()) this.#ds.verify(got, g.start - lo, g.end - lo, g.checksum, key, header.headerLength + g.start);
+        for (const g of groups.values()) this.#verifyGroupOnce(header, g.local, got, g.start - lo, g.end - lo, key);
         payload = got;
         origin = lo;
       }
@@ -756,27 +793,50 @@ export class TensorEngine {
     return sampleShape(await this.#header(row, keys.chunk(this.key, row.id), opts?.signal), local);
   }
 
-  /** Scalar-per-row tensors as one typed array (chunk payloads copied in, no per-sample objects). */
+  /**
+   * Scalar-per-row tensors as one typed array, without per-sample objects. The array is shared: a tensor held in one
+   * chunk is a view of the cached decoded payload, otherwise the column is assembled once and cached until the next
+   * write. Treat it as read-only (`.slice()` it before changing values).
+   */
   async column(opts?: ReadOptions): Promise<NDArray | undefined> {
     const m = this.tensorMeta;
     if (m.encoding !== "array" || m.sampleCompression || m.dtype === null) return undefined;
     if (this.#length > 0 && (shapeSize(this.maxShape) !== 1 || shapeSize(this.minShape) !== 1)) return undefined;
+    const dtype = m.dtype;
     const rows = await this.#load(opts?.signal);
-    const out = allocTyped(m.dtype, this.#length) as TypedArray;
-    const bytesOut = bytesOf(out);
-    const item = dtypeInfo(m.dtype).itemSize;
-    let at = 0;
-    await Promise.all(rows.map(async (row, r) => {
-      const pos = at;
-      at += row.count * item;
-      if (this.#open && r === rows.length - 1) {
-        for (let i = 0; i < row.count; i++) bytesOut.set(this.#open.sample(i), pos + i * item);
-        return;
-      }
-      const { payload } = await this.#wholeChunk(row, keys.chunk(this.key, row.id), opts?.signal);
-      bytesOut.set(payload, pos);
-    }));
-    return ndarray(m.dtype, [this.#length], out as never);
+    const cacheKey = `column:${this.key}:${this.#generation}`;
+    const cached = this.#ds.columns.get(cacheKey);
+    if (cached) return cached;
+    const generation = this.#generation;
+    const item = dtypeInfo(dtype).itemSize;
+    const onlyRow = rows.length === 1 && !this.#open && !rows[0]!.tiles ? rows[0] : undefined;
+    let out: TypedArray;
+    if (onlyRow) {
+      // One chunk: a view of its decoded payload (cached there), no copy.
+      const { payload } = await this.#whole(keys.chunk(this.key, onlyRow.id), opts?.signal);
+      out = viewAs(dtype, payload) as TypedArray;
+    } else {
+      out = allocTyped(dtype, this.#length) as TypedArray;
+      const bytesOut = bytesOf(out);
+      let at = 0;
+      await Promise.all(rows.map(async (row, r) => {
+        const pos = at;
+        at += row.count * item;
+        if (this.#open && r === rows.length - 1) {
+          for (let i = 0; i < row.count; i++) bytesOut.set(this.#open.sample(i), pos + i * item);
+          return;
+        }
+        const { payload } = await this.#whole(keys.chunk(this.key, row.id), opts?.signal);
+        bytesOut.set(payload, pos);
+      }));
+    }
+    const column = ndarray(dtype, [this.#length], out as never);
+    // A write while the chunks were loading makes this column stale: return it, but do not cache it.
+    if (generation === this.#generation) {
+      if (this.#columnKey) this.#ds.columns.delete(this.#columnKey);
+      this.#ds.columns.set((this.#columnKey = cacheKey), column, out.byteLength);
+    }
+    return column;
   }
 
   async readBytes(index: number, opts?: ReadOptions): Promise<{ bytes: Uint8Array; compression: string | null }> {

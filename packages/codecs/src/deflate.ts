@@ -1,5 +1,5 @@
 /**
- * `deflate` (raw RFC 1951), `zlib` (RFC 1950) and `gzip` (RFC 1952, single member) via fflate, synchronous.
+ * `deflate` (raw RFC 1951), `zlib` (RFC 1950) and `gzip` (RFC 1952, one or more members) via fflate, synchronous.
  * fflate does not verify the zlib Adler-32 or the gzip CRC-32 and silently truncates when a preallocated output
  * is too small, so both are checked here.
  * @module
@@ -91,26 +91,75 @@ export const gzip: BytesCodec = {
   decode(data, opts) {
     assertBytes(data, "gzip.decode");
     assertLength(opts?.outLength, "outLength", "gzip.decode");
-    const start = gzipHeaderLength(data);
+    const start = gzipHeaderLength(data, 0);
     if (data.length - start < 10) throw new CorruptDataError("gzip", "truncated stream", { offset: data.length });
+    // One member, trailer at the very end: the common case, decoded straight into a buffer sized from ISIZE.
     const isize = read32le(data, data.length - 4);
     // ISIZE is the length mod 2^32: use it to preallocate unless it is implausible (corrupt, or a >4 GiB member).
     const hint = opts?.outLength ?? (isize <= (data.length - start) * 1032 ? isize : undefined);
-    const out = inflateRaw("gzip", data.subarray(start, data.length - 8), hint, start);
-    if (crc32(out) !== read32le(data, data.length - 8)) throw new CorruptDataError("gzip", "CRC-32 mismatch (corrupt, or more than one gzip member)", { offset: data.length - 8 });
-    if (out.length % 0x100000000 !== isize) throw new CorruptDataError("gzip", `ISIZE says ${isize} bytes, decoded ${out.length}`, { offset: data.length - 4 });
-    return out;
+    try {
+      const out = inflateRaw("gzip", data.subarray(start, data.length - 8), hint, start);
+      if (crc32(out) === read32le(data, data.length - 8) && out.length % 0x100000000 === isize) return out;
+    } catch (e) {
+      // A size mismatch may just mean several members (cat a.gz b.gz): the member-by-member pass tells.
+      if (!(e instanceof CorruptDataError)) throw e;
+    }
+    return gunzipMembers(data, opts?.outLength);
   },
 };
 
-function gzipHeaderLength(d: Uint8Array): number {
-  if (d.length < 18) throw new CorruptDataError("gzip", `input of ${d.length} bytes is too short`, { offset: 0 });
-  if (d[0] !== 0x1f || d[1] !== 0x8b) throw new CorruptDataError("gzip", "bad magic", { offset: 0 });
-  if (d[2] !== 8) throw new CorruptDataError("gzip", `unknown compression method ${d[2]}`, { offset: 2 });
-  const flags = d[3]!;
-  if (flags & 0xe0) throw new CorruptDataError("gzip", "reserved flag bits set", { offset: 3 });
-  let p = 10;
-  if (flags & 4) p += 2 + (d[10]! | (d[11]! << 8));
+/**
+ * Decodes concatenated gzip members (RFC 1952 §2.2), verifying each one's CRC-32 and ISIZE. A member ends where
+ * its deflate stream does; fflate does not report that position, so the next member is the first gzip header
+ * preceded by a trailer matching the member just decoded (a 64-bit match, no false positives in practice).
+ */
+function gunzipMembers(data: Uint8Array, outLength: number | undefined): Uint8Array {
+  const members: Uint8Array[] = [];
+  let total = 0;
+  let at = 0;
+  while (at < data.length) {
+    const start = gzipHeaderLength(data, at);
+    const out = inflateRaw("gzip", data.subarray(start), undefined, start);
+    const crc = crc32(out);
+    const isize = out.length % 0x100000000;
+    const matches = (end: number) => read32le(data, end - 8) === crc && read32le(data, end - 4) === isize;
+    let end = -1;
+    if (matches(data.length)) {
+      end = data.length;
+    } else {
+      for (let p = start + 10; p + 18 <= data.length; p++) {
+        if (data[p] === 0x1f && data[p + 1] === 0x8b && data[p + 2] === 8 && matches(p)) {
+          end = p;
+          break;
+        }
+      }
+    }
+    if (end < 0) throw new CorruptDataError("gzip", `member at byte ${at}: CRC-32 mismatch or wrong ISIZE`, { offset: data.length - 8 });
+    members.push(out);
+    total += out.length;
+    at = end;
+  }
+  if (outLength !== undefined && total !== outLength) {
+    const got = total > outLength ? `more than ${outLength}` : String(total);
+    throw new CorruptDataError("gzip", `decoded ${got} bytes in ${members.length} member(s), expected ${outLength}`, { offset: data.length });
+  }
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const m of members) {
+    joined.set(m, offset);
+    offset += m.length;
+  }
+  return joined;
+}
+
+function gzipHeaderLength(d: Uint8Array, at: number): number {
+  if (d.length - at < 18) throw new CorruptDataError("gzip", `member of ${d.length - at} bytes is too short`, { offset: at });
+  if (d[at] !== 0x1f || d[at + 1] !== 0x8b) throw new CorruptDataError("gzip", "bad magic", { offset: at });
+  if (d[at + 2] !== 8) throw new CorruptDataError("gzip", `unknown compression method ${d[at + 2]}`, { offset: at + 2 });
+  const flags = d[at + 3]!;
+  if (flags & 0xe0) throw new CorruptDataError("gzip", "reserved flag bits set", { offset: at + 3 });
+  let p = at + 10;
+  if (flags & 4) p += 2 + (d[p]! | (d[p + 1]! << 8));
   for (const bit of [8, 16]) {
     if (flags & bit) {
       while (p < d.length && d[p] !== 0) p++;

@@ -12,3 +12,4 @@ export { LZ4_FRAME_MAGIC, type Lz4FrameOptions, isLz4Frame, lz4FrameDecode, lz4F
 export { lz4Decode, lz4Encode } from "./lz4.ts";
 export { xxh32 } from "./xxhash32.ts";
 export { adler32, crc32 } from "./checksums.ts";
+export { type ChromaSubsampling, type JpegEncodeOptions, JpegEncoder } from "./jpeg-encoder.ts";

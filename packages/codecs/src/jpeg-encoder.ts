@@ -47,13 +47,6 @@ const AAN_SCALE = new Float64Array(8).map((_, k) => (k === 0 ? 1 : Math.SQRT2 * 
 /** Worst case of one Huffman-coded block: 64 codes of at most 16 + 11 bits, every byte stuffed. */
 const BLOCK_WORST_BYTES = 440;
 
-/** Row-major index → position in zigzag order. */
-const ZIGZAG_POSITION = (() => {
-  const inv = new Uint8Array(64);
-  for (let k = 0; k < 64; k++) inv[ZIGZAG[k]!] = k;
-  return inv;
-})();
-
 let huffman: { dcLuma: HuffmanCodes; acLuma: HuffmanCodes; dcChroma: HuffmanCodes; acChroma: HuffmanCodes } | undefined;
 
 function huffmanTables(): NonNullable<typeof huffman> {
@@ -315,11 +308,11 @@ export class JpegEncoder {
     // Quantise into zigzag order, noting the last non-zero coefficient so trailing zeros become one EOB.
     const zz = this.#coefficients;
     let last = 0;
-    for (let i = 0; i < 64; i++) {
+    for (let k = 0; k < 64; k++) {
+      const i = ZIGZAG[k]!;
       const q = Math.round(blk[i]! * scale[i]!);
-      const k = ZIGZAG_POSITION[i]!;
       zz[k] = q;
-      if (q !== 0 && k > last) last = k;
+      if (q !== 0) last = k;
     }
 
     // Entropy coding with the bit writer held in locals.

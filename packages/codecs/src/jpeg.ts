@@ -1,11 +1,12 @@
 /**
- * The `jpeg` sample codec: baseline and progressive Huffman JPEG via jpeg-js. Decodes to [height, width, 3]
- * uint8 RGB (CMYK/YCCK are converted), or [height, width, 1] for grayscale files.
+ * The `jpeg` sample codec. Decodes baseline and progressive Huffman JPEG via jpeg-js to [height, width, 3] uint8
+ * RGB (CMYK/YCCK are converted), or [height, width, 1] for grayscale files; encodes with our own baseline encoder.
  * @module
  */
-import { CorruptDataError, InvalidArgumentError, type NDArray, UnsupportedError, ndarray } from "@shoal/core";
+import { CorruptDataError, type NDArray, UnsupportedError, ndarray } from "@shoal/core";
 import jpegJs from "jpeg-js";
 import { assertBytes } from "./bytes.ts";
+import { type JpegEncodeOptions, JpegEncoder } from "./jpeg-encoder.ts";
 import type { SampleCodec, SampleInfo } from "./types.ts";
 
 export interface JpegHeader {
@@ -79,27 +80,15 @@ export function jpegDecode(data: Uint8Array): NDArray<"uint8"> {
   return ndarray("uint8", [height, width, 1], gray);
 }
 
-/** Encodes uint8 [h, w], [h, w, 1], [h, w, 3] or [h, w, 4] (alpha dropped) as a baseline JPEG, quality 1..100 (default 90). */
-export function jpegEncode(array: NDArray, opts: { quality?: number } = {}): Uint8Array {
-  const quality = opts.quality ?? 90;
-  if (typeof quality !== "number" || !(quality >= 1 && quality <= 100)) throw new InvalidArgumentError(`[shoal] jpeg.encode: quality must be 1..100, got ${String(quality)}`);
-  if (array?.dtype !== "uint8") throw new InvalidArgumentError(`[shoal] jpeg.encode: expected a uint8 array, got ${array?.dtype}`);
-  const [height = 0, width = 0, channels = 1] = array.shape;
-  if (array.shape.length < 2 || array.shape.length > 3 || ![1, 3, 4].includes(channels) || height < 1 || width < 1 || height > 65535 || width > 65535) {
-    throw new InvalidArgumentError(`[shoal] jpeg.encode: expected shape [h, w] or [h, w, 1|3|4] with 1..65535 pixels per side, got [${array.shape.join(", ")}]`);
-  }
-  const src = array.data as Uint8Array;
-  if (src?.length !== height * width * channels) throw new InvalidArgumentError(`[shoal] jpeg.encode: data has ${src?.length} elements, shape [${array.shape.join(", ")}] needs ${height * width * channels}`);
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0, j = 0; j < rgba.length; i += channels, j += 4) {
-    const r = src[i]!;
-    rgba[j] = r;
-    rgba[j + 1] = channels === 1 ? r : src[i + 1]!;
-    rgba[j + 2] = channels === 1 ? r : src[i + 2]!;
-    rgba[j + 3] = 255;
-  }
-  const out = jpegJs.encode({ data: rgba, width, height }, quality).data;
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+let sharedEncoder: JpegEncoder | undefined;
+
+/**
+ * Encodes uint8 [h, w] or [h, w, 1] (grayscale), [h, w, 3] or [h, w, 4] (alpha dropped) as a baseline JPEG with
+ * our own encoder; one shared instance keeps the tables of every quality used so far.
+ */
+export function jpegEncode(array: NDArray, opts: JpegEncodeOptions = {}): Uint8Array {
+  sharedEncoder ??= new JpegEncoder();
+  return sharedEncoder.encode(array, opts);
 }
 
 export const jpeg: SampleCodec = {

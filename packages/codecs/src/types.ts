@@ -27,13 +27,20 @@ export interface SampleCodec {
   readInfo(data: Uint8Array): SampleInfo;
   /** Images: [height, width, channels] uint8 (uint16 for 16-bit PNG); wav: [frames, channels]. */
   decode(data: Uint8Array): NDArray;
-  /** `quality` 1..100 for lossy formats (jpeg), `level` 0..9 for png's zlib, `sampleRate` in Hz for wav. */
+  /**
+   * `quality` 1..100, `subsampling` and `restartInterval` for jpeg, `level` 0..9 for png's zlib, `sampleRate` in Hz
+   * for wav.
+   */
   encode?(array: NDArray, opts?: SampleEncodeOptions): Uint8Array;
 }
 
 /** Options of `SampleCodec.encode`; each codec reads the ones that apply to it. */
 export interface SampleEncodeOptions {
   quality?: number;
+  /** jpeg colour input: "4:2:0" (default) or "4:4:4". */
+  subsampling?: "4:2:0" | "4:4:4";
+  /** jpeg: MCUs between restart markers, 0 (default) for none. */
+  restartInterval?: number;
   level?: number;
   sampleRate?: number;
 }

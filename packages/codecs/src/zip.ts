@@ -7,7 +7,9 @@
 import { CorruptDataError, InvalidArgumentError } from "@shoal/core";
 import { Unzip, UnzipInflate, Zip, ZipDeflate, ZipPassThrough, type ZipInputFile, unzipSync, zipSync } from "fflate";
 import { assertBytes } from "./bytes.ts";
+import { crc32 } from "./checksums.ts";
 import { UnsafeZipEntryError } from "./errors.ts";
+import { ZipCrcTracker, centralDirectoryCrcs } from "./zip-crc.ts";
 
 type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
@@ -84,7 +86,19 @@ export function unzipFiles(bytes: Uint8Array, opts: { filter?: (name: string) =>
     if (e instanceof UnsafeZipEntryError) throw e;
     throw new CorruptDataError("zip", `cannot read archive: ${(e as Error).message}`, { cause: e });
   }
+  const stored = centralDirectoryCrcs(bytes);
+  for (const [name, data] of Object.entries(unzipped)) assertCrc(name, crc32(data), stored.get(name));
   return new Map(Object.entries(unzipped));
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
+}
+
+function assertCrc(name: string, actual: number, stored: number | null | undefined): void {
+  if (stored !== undefined && stored !== null && stored !== actual) {
+    throw new CorruptDataError("zip", `entry ${JSON.stringify(name)}: CRC-32 mismatch (stored ${hex(stored)}, data has ${hex(actual)})`);
+  }
 }
 
 type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
@@ -225,9 +239,15 @@ export async function* readZipEntries(
   source: ByteSource,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; total?: number } = {},
 ): AsyncGenerator<ZipEntry> {
+  // Inflated entries wait in `finished` until the tracker has seen their stored CRC-32 (a data descriptor comes
+  // after the data), then move to `ready` once it matches.
+  const finished: { name: string; data: Uint8Array; ordinal: number; crc: number }[] = [];
   const ready: ZipEntry[] = [];
+  const tracker = new ZipCrcTracker();
   let failure: unknown;
+  let ordinal = 0;
   const unzip = new Unzip((file) => {
+    const index = ordinal++;
     try {
       assertSafeEntryName(file.name);
     } catch (e) {
@@ -237,6 +257,7 @@ export async function* readZipEntries(
     if (isDirectory(file.name)) return;
     const parts: Uint8Array[] = [];
     let length = 0;
+    let crc = 0;
     file.ondata = (err, chunk, final) => {
       if (err) {
         failure ??= new CorruptDataError("zip", `entry ${JSON.stringify(file.name)}: ${err.message}`, { cause: err });
@@ -245,8 +266,9 @@ export async function* readZipEntries(
       if (chunk.length > 0) {
         parts.push(chunk);
         length += chunk.length;
+        crc = crc32(chunk, crc);
       }
-      if (final) ready.push({ name: file.name, data: concat(parts, length) });
+      if (final) finished.push({ name: file.name, data: concat(parts, length), ordinal: index, crc });
     };
     file.start();
   });
@@ -254,9 +276,25 @@ export async function* readZipEntries(
   let read = 0;
   const push = (chunk: Uint8Array, final: boolean): void => {
     try {
+      tracker.push(chunk);
       unzip.push(chunk, final);
     } catch (e) {
-      failure ??= e instanceof UnsafeZipEntryError ? e : new CorruptDataError("zip", (e as Error).message, { offset: read, cause: e });
+      failure ??= e instanceof UnsafeZipEntryError || e instanceof CorruptDataError ? e : new CorruptDataError("zip", (e as Error).message, { offset: read, cause: e });
+    }
+  };
+  const verify = (ended: boolean): void => {
+    while (finished.length > 0 && failure === undefined) {
+      const entry = finished[0]!;
+      const stored = tracker.crcs[entry.ordinal];
+      if (stored === undefined && !ended && !tracker.done) return;
+      try {
+        assertCrc(entry.name, entry.crc, stored);
+      } catch (e) {
+        failure = e;
+        return;
+      }
+      finished.shift();
+      ready.push({ name: entry.name, data: entry.data });
     }
   };
   for await (const chunk of chunksOf(source)) {
@@ -265,10 +303,12 @@ export async function* readZipEntries(
     push(chunk, false);
     read += chunk.length;
     opts.onProgress?.(read, opts.total ?? read);
+    verify(false);
     if (failure !== undefined) throw failure;
     while (ready.length > 0) yield ready.shift()!;
   }
   push(new Uint8Array(0), true);
+  verify(true);
   if (failure !== undefined) throw failure;
   while (ready.length > 0) yield ready.shift()!;
 }

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ZipWriter, assertSafeEntryName, readZipEntries, unzipFiles, zipFiles } from "../src/zip.ts";
-import { equalBytes, fixture, randomBytes, rejectsCode, runs, throwsCode } from "./helpers.ts";
+import { equalBytes, fixture, flip, randomBytes, rejectsCode, runs, throwsCode } from "./helpers.ts";
 
 const te = new TextEncoder();
 
@@ -117,6 +117,47 @@ test("damaged archives → CorruptDataError; bad arguments → InvalidArgumentEr
     assert.unreachable();
   } catch (e) {
     assert.is((e as Error).message, "aborted");
+  }
+});
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  throw new Error("needle not found");
+}
+
+test("per-entry CRC-32 is verified: local header (python zipfile) and data descriptor (ZipWriter) archives", async () => {
+  // A flipped byte inside a stored entry: nothing but the CRC can notice.
+  const python = fixture("files.zip");
+  const damaged = flip(python.slice(), indexOf(python, te.encode("stored, not deflated")) + 3, 0x20);
+  assert.ok(throwsCode(() => unzipFiles(damaged), "CorruptDataError", /entry "stored\.txt": CRC-32 mismatch/));
+  assert.ok(await rejectsCode(collect(streamOf(damaged, 13)), "CorruptDataError", /entry "stored\.txt": CRC-32 mismatch/));
+  // The entries before the damaged one still arrive; the damaged one never does.
+  const seen: string[] = [];
+  try {
+    for await (const entry of readZipEntries(streamOf(damaged, 64))) seen.push(entry.name);
+  } catch {}
+  assert.not.ok(seen.includes("stored.txt"));
+
+  const payload = randomBytes(5000, 9);
+  const writer = new ZipWriter({ level: 0 });
+  const archive = new Response(writer.readable).arrayBuffer();
+  await writer.addFile("first.txt", te.encode("first entry"));
+  await writer.addFile("payload.bin", streamOf(payload, 1000));
+  await writer.addFile("last.txt", te.encode("last entry"));
+  await writer.close();
+  const zip = new Uint8Array(await archive);
+  assert.is(zip[6]! & 8, 8, "ZipWriter entries use data descriptors");
+  for (const chunk of [1, 7, 4096, zip.length]) {
+    const back = await collect(streamOf(zip, chunk));
+    assert.ok(equalBytes(back.get("payload.bin")!, payload), `intact, chunk ${chunk}`);
+  }
+  const bad = flip(zip.slice(), indexOf(zip, payload.subarray(0, 16)) + 2500, 0x01);
+  assert.ok(throwsCode(() => unzipFiles(bad), "CorruptDataError", /entry "payload\.bin": CRC-32 mismatch/));
+  for (const chunk of [5, 4096]) {
+    assert.ok(await rejectsCode(collect(streamOf(bad, chunk)), "CorruptDataError", /entry "payload\.bin": CRC-32 mismatch/), `chunk ${chunk}`);
   }
 });
 

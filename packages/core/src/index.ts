@@ -7,3 +7,4 @@ export * from "./errors.ts";
 export * from "./dtypes.ts";
 export * from "./ndarray.ts";
 export * from "./keys.ts";
+export type * from "./source.ts";

@@ -74,6 +74,7 @@ async function benchJpeg(): Promise<void> {
   const src: TensorSource = { length: JPEGS, tensorNames: () => ["images"], tensor: () => new BytesColumn(files) };
   // Ceiling (a): the same bytes decoded with jpeg-js in a tight loop on this thread.
   const one: number[] = [];
+  for (const f of files.slice(0, 64)) jpeg.decode(f, { useTArray: true, formatAsRGBA: false }); // JIT warm-up
   for (let r = 0; r < REPS; r++) {
     const t0 = performance.now();
     for (const f of files.slice(0, Math.min(JPEGS, 600))) jpeg.decode(f, { useTArray: true, formatAsRGBA: false });
@@ -133,7 +134,7 @@ async function benchLabels(): Promise<void> {
   const loader = dataloader(src).batch(256).shuffle({ seed: 3 }).numpy();
   for (let w = 0; w < 3; w++) await epochRate(loader, "labels"); // JIT warm-up
   const xs: number[] = [];
-  for (let r = 0; r < REPS; r++) xs.push(await epochRate(loader, "labels"));
+  for (let r = 0; r < REPS + 2; r++) xs.push(await epochRate(loader, "labels"));
   emit("loader-labels-shuffled", "samples/s", median(xs), "shuffled gather into 256 batches", median(base), { samples: LABELS, goal: 10_000_000 });
 }
 

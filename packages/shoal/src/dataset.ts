@@ -3,7 +3,7 @@
  * engine holds the data, @shoal/htypes validates every sample first, @shoal/vcs publishes versions.
  * @module
  */
-import { InvalidArgumentError, ReadOnlyModeError, isDType, isShoalError, shapeSize, dtypeInfo } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError, dtypeInfo, isDType, shapeSize } from "@shoal/core";
 import type { DatasetEngine, TensorEngine, TensorSpec } from "@shoal/chunks";
 import { TensorAlreadyExistsError, TensorDoesNotExistError } from "@shoal/chunks";
 import { type CreateTensorOptions, type SampleInput, resolveTensorMeta } from "@shoal/htypes";
@@ -13,7 +13,7 @@ import { type DatasetChangeLog, changeSetOf, emptyChangeLog, logRename } from ".
 import { openEngineAt, writeManifest } from "./engine.ts";
 import { type EmptyOptions, type OpenCommonOptions, copyKeys, emptyIn, loadFrom, resolveStore } from "./open.ts";
 import { CredsKeyError, DatasetDeleteError, TensorGroupAlreadyExistsError, TensorGroupDoesNotExistError } from "./errors.ts";
-import { resolveIndex, sliceIndices } from "./indexing.ts";
+import { resolveIndex } from "./indexing.ts";
 import { Info } from "./info.ts";
 import { type MergeOptions, executeMerge } from "./merge.ts";
 import { type ExtendRowsOptions, extendRows, updateRows, visibleTensor } from "./rows.ts";
@@ -22,13 +22,14 @@ import { type Settings, writeSettings } from "./settings.ts";
 import { type SummaryRow, formatSummary } from "./summary.ts";
 import {
   type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
-  type TensorSource, View, type ViewEntry, type ViewHost, type ViewRecord, deleteView, filter as filterRows, getView, getViews, listIndex,
+  type TensorSource, View, type ViewHost, type ViewRecord, deleteView, filter as filterRows, getView, getViews,
   loadView, query as queryRows, randomSplit as splitRows, sampleBy as sampleRows, saveView,
 } from "@shoal/views";
 import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";
-import { DatasetSource, StoreViewStore, optimizedStore } from "./views.ts";
+import { DatasetSource, MaxLengthSource, StoreViewStore, optimizedStore } from "./views.ts";
 import { storedValue } from "./rows.ts";
 import { Tensor, type TensorHost } from "./tensor.ts";
+import { DatasetView, ViewEntry } from "./dataset-view.ts";
 import type { WriteLock } from "./write-lock.ts";
 
 /** Options of `createTensor`: the htype options of @shoal/htypes plus the engine's hidden-tensor switches. */
@@ -56,7 +57,6 @@ export interface DatasetInit {
 }
 
 const LARGE_BYTES = 1e9;
-const HIDDEN_ROLES = ["id", "shape", "info"] as const;
 
 export class Dataset implements TensorHost {
   #store: Store;
@@ -161,6 +161,18 @@ export class Dataset implements TensorHost {
     }
   }
 
+  /** The synchronous form of #guarded, for schema changes. */
+  #guardedSync<T>(what: string, fn: () => T): T {
+    const was = this.#dirty;
+    this.#beginWrite(what);
+    try {
+      return fn();
+    } catch (e) {
+      this.#dirty = was;
+      throw e;
+    }
+  }
+
   // ---------- tensors and groups ----------
 
   /** Visible tensor names (hidden id/shape/info tensors excluded), group paths joined with '/'. */
@@ -228,39 +240,41 @@ export class Dataset implements TensorHost {
 
   /** A new empty tensor with the settings and info of `source`. */
   async createTensorLike(name: string, source: Tensor | string): Promise<Tensor> {
-    this.#beginWrite(`createTensorLike ${JSON.stringify(name)}`);
-    const src = typeof source === "string" ? this.tensor(source).meta : source.meta;
-    if (this.#engine.has(name)) throw new TensorAlreadyExistsError(name);
-    this.#checkFreeName(name);
-    await this.#engine.createTensor(name, {
-      htype: src.htype, dtype: src.dtype, encoding: src.encoding, sampleCompression: src.sampleCompression, chunkCompression: src.chunkCompression,
-      maxChunkSize: src.maxChunkSize, tilingThreshold: src.tilingThreshold, hidden: src.hidden,
-      createIdTensor: "id" in src.links, createShapeTensor: "shape" in src.links, createSampleInfoTensor: "info" in src.links,
-      htypeArgs: src.htypeArgs, info: src.info, isSequence: src.isSequence, isLink: src.isLink,
+    return this.#guarded(`createTensorLike ${JSON.stringify(name)}`, async () => {
+      const src = typeof source === "string" ? this.tensor(source).meta : source.meta;
+      if (this.#engine.has(name)) throw new TensorAlreadyExistsError(name);
+      this.#checkFreeName(name);
+      await this.#engine.createTensor(name, {
+        htype: src.htype, dtype: src.dtype, encoding: src.encoding, sampleCompression: src.sampleCompression, chunkCompression: src.chunkCompression,
+        maxChunkSize: src.maxChunkSize, tilingThreshold: src.tilingThreshold, hidden: src.hidden,
+        createIdTensor: "id" in src.links, createShapeTensor: "shape" in src.links, createSampleInfoTensor: "info" in src.links,
+        htypeArgs: src.htypeArgs, info: src.info, isSequence: src.isSequence, isLink: src.isLink,
+      });
+      return new Tensor(this, name);
     });
-    return new Tensor(this, name);
   }
 
   /** Creates group `name` (nested paths create their parents). */
   createGroup(name: string, opts: { existOk?: boolean } = {}): void {
-    this.#beginWrite(`createGroup ${JSON.stringify(name)}`);
-    if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
-      throw new InvalidArgumentError(`[shoal] createGroup: invalid group name ${JSON.stringify(name)}`);
-    }
-    if (this.#engine.has(name)) throw new TensorGroupAlreadyExistsError(name, "a tensor of this name exists");
-    if (this.#engine.groups.includes(name)) {
-      if (opts.existOk) return;
-      throw new TensorGroupAlreadyExistsError(name, "already exists (pass existOk)");
-    }
-    const parts = name.split("/");
-    for (let i = 1; i <= parts.length; i++) {
-      const g = parts.slice(0, i).join("/");
-      if (this.#engine.has(g)) throw new TensorGroupAlreadyExistsError(g, "a tensor of this name exists");
-    }
-    for (let i = 1; i <= parts.length; i++) {
-      const g = parts.slice(0, i).join("/");
-      if (!this.#engine.groups.includes(g)) this.#engine.groups.push(g);
-    }
+    return this.#guardedSync(`createGroup ${JSON.stringify(name)}`, () => {
+      if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
+        throw new InvalidArgumentError(`[shoal] createGroup: invalid group name ${JSON.stringify(name)}`);
+      }
+      if (this.#engine.has(name)) throw new TensorGroupAlreadyExistsError(name, "a tensor of this name exists");
+      if (this.#engine.groups.includes(name)) {
+        if (opts.existOk) return;
+        throw new TensorGroupAlreadyExistsError(name, "already exists (pass existOk)");
+      }
+      const parts = name.split("/");
+      for (let i = 1; i <= parts.length; i++) {
+        const g = parts.slice(0, i).join("/");
+        if (this.#engine.has(g)) throw new TensorGroupAlreadyExistsError(g, "a tensor of this name exists");
+      }
+      for (let i = 1; i <= parts.length; i++) {
+        const g = parts.slice(0, i).join("/");
+        if (!this.#engine.groups.includes(g)) this.#engine.groups.push(g);
+      }
+    });
   }
 
   #approxBytes(t: TensorEngine): number {
@@ -292,42 +306,45 @@ export class Dataset implements TensorHost {
   }
 
   deleteGroup(name: string, opts: { largeOk?: boolean } = {}): void {
-    this.#beginWrite(`deleteGroup ${JSON.stringify(name)}`);
-    if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
-    const members = this.#groupTensors(name);
-    this.#checkLarge(`group ${JSON.stringify(name)}`, members.reduce((s, t) => s + this.#approxBytes(this.#engine.tensor(t)), 0), opts.largeOk);
-    for (const t of members) this.deleteTensor(t, { largeOk: true });
-    this.#engine.groups = this.#engine.groups.filter((g) => g !== name && !g.startsWith(`${name}/`));
+    return this.#guardedSync(`deleteGroup ${JSON.stringify(name)}`, () => {
+      if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
+      const members = this.#groupTensors(name);
+      this.#checkLarge(`group ${JSON.stringify(name)}`, members.reduce((s, t) => s + this.#approxBytes(this.#engine.tensor(t)), 0), opts.largeOk);
+      for (const t of members) this.deleteTensor(t, { largeOk: true });
+      this.#engine.groups = this.#engine.groups.filter((g) => g !== name && !g.startsWith(`${name}/`));
+    });
   }
 
   renameTensor(name: string, newName: string): Tensor {
-    this.#beginWrite(`renameTensor ${JSON.stringify(name)}`);
-    visibleTensor(this.#engine, name);
-    if (this.#engine.has(newName)) throw new TensorAlreadyExistsError(newName);
-    this.#checkFreeName(newName);
-    this.#engine.renameTensor(name, newName);
-    const parts = newName.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const g = parts.slice(0, i).join("/");
-      if (!this.#engine.groups.includes(g)) this.#engine.groups.push(g);
-    }
-    logRename(this.#log, name, newName);
-    return new Tensor(this, newName);
+    return this.#guardedSync(`renameTensor ${JSON.stringify(name)}`, () => {
+      visibleTensor(this.#engine, name);
+      if (this.#engine.has(newName)) throw new TensorAlreadyExistsError(newName);
+      this.#checkFreeName(newName);
+      this.#engine.renameTensor(name, newName);
+      const parts = newName.split("/");
+      for (let i = 1; i < parts.length; i++) {
+        const g = parts.slice(0, i).join("/");
+        if (!this.#engine.groups.includes(g)) this.#engine.groups.push(g);
+      }
+      logRename(this.#log, name, newName);
+      return new Tensor(this, newName);
+    });
   }
 
   renameGroup(name: string, newName: string): void {
-    this.#beginWrite(`renameGroup ${JSON.stringify(name)}`);
-    if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
-    if (this.#engine.groups.includes(newName) || this.#engine.has(newName)) throw new TensorGroupAlreadyExistsError(newName, "already exists");
-    for (const t of this.#groupTensors(name)) {
-      const to = newName + t.slice(name.length);
-      this.#engine.renameTensor(t, to);
-      logRename(this.#log, t, to);
-    }
-    const moved = this.#engine.groups.map((g) => (g === name || g.startsWith(`${name}/`) ? newName + g.slice(name.length) : g));
-    const parts = newName.split("/");
-    for (let i = 1; i < parts.length; i++) moved.push(parts.slice(0, i).join("/"));
-    this.#engine.groups = [...new Set(moved)];
+    return this.#guardedSync(`renameGroup ${JSON.stringify(name)}`, () => {
+      if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
+      if (this.#engine.groups.includes(newName) || this.#engine.has(newName)) throw new TensorGroupAlreadyExistsError(newName, "already exists");
+      for (const t of this.#groupTensors(name)) {
+        const to = newName + t.slice(name.length);
+        this.#engine.renameTensor(t, to);
+        logRename(this.#log, t, to);
+      }
+      const moved = this.#engine.groups.map((g) => (g === name || g.startsWith(`${name}/`) ? newName + g.slice(name.length) : g));
+      const parts = newName.split("/");
+      for (let i = 1; i < parts.length; i++) moved.push(parts.slice(0, i).join("/"));
+      this.#engine.groups = [...new Set(moved)];
+    });
   }
 
   // ---------- rows ----------
@@ -366,13 +383,26 @@ export class Dataset implements TensorHost {
 
   /** Removes row `index` (default: the last row) from every tensor that has it. */
   async pop(index?: number): Promise<void> {
-    this.#beginWrite("pop");
-    const i = index === undefined ? this.maxLen - 1 : resolveIndex(index, this.maxLen, "dataset");
-    if (i < 0) throw new InvalidArgumentError("[shoal] pop: the dataset is empty");
-    for (const n of this.#engine.tensorNames()) {
-      const t = this.#engine.tensor(n);
-      if (t.length > i) await t.pop(i);
-    }
+    return this.#guarded("pop", async () => {
+      const i = index === undefined ? this.maxLen - 1 : resolveIndex(index, this.maxLen, "dataset");
+      if (i < 0) throw new InvalidArgumentError("[shoal] pop: the dataset is empty");
+      for (const n of this.#engine.tensorNames()) {
+        const t = this.#engine.tensor(n);
+        if (t.length > i) await t.pop(i);
+      }
+    });
+  }
+
+  /** Rewrites the chunks of `tensors` (default: every tensor) at their target size, after many small flushes or updates. */
+  async rechunk(tensors?: string | readonly string[], opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<void> {
+    const names = tensors === undefined ? this.tensorNames() : typeof tensors === "string" ? [tensors] : [...tensors];
+    await this.#guarded("rechunk", async () => {
+      const list = names.map((n) => visibleTensor(this.#engine, n));
+      for (let i = 0; i < list.length; i++) {
+        await list[i]!.rechunk({ signal: opts.signal });
+        opts.onProgress?.(i + 1, list.length);
+      }
+    });
   }
 
   // ---------- TensorHost ----------
@@ -388,8 +418,9 @@ export class Dataset implements TensorHost {
     await this.#guarded(`update of tensor ${JSON.stringify(name)}`, () => updateRows(this.#engine, { [name]: { indices, samples } }, this.#checkLink));
   }
   async popTensor(name: string, index: number | undefined): Promise<void> {
-    this.#beginWrite(`pop of tensor ${JSON.stringify(name)}`);
-    await visibleTensor(this.#engine, name).pop(index);
+    return this.#guarded(`pop of tensor ${JSON.stringify(name)}`, async () => {
+      await visibleTensor(this.#engine, name).pop(index);
+    });
   }
   setTensorInfo(name: string, info: Record<string, unknown>): void {
     this.#beginWrite(`info of tensor ${JSON.stringify(name)}`);
@@ -400,22 +431,21 @@ export class Dataset implements TensorHost {
 
   // ---------- reads and views ----------
 
-  /** Rows `[start:stop:step]` of every tensor, as a read-only DatasetView. */
+  /** Rows `[start:stop:step]` (or the rows at the given indices) as a lazy DatasetView. */
   slice(start?: number | readonly number[] | null, stop?: number | null, step?: number | null): DatasetView {
-    const picked = Array.isArray(start) ? (start as readonly number[]).map((i) => resolveIndex(i, this.length, "dataset")) : sliceIndices(this.length, start as number | null | undefined, stop, step);
-    return new DatasetView(this, picked);
+    return new DatasetView(this, this.view()).slice(start, stop, step);
   }
   /** Row `index` as a one-row view. */
   at(index: number): DatasetView {
-    return new DatasetView(this, [resolveIndex(index, this.length, "dataset")]);
+    return new DatasetView(this, this.view().at(index));
   }
   /** The first `minLen` rows of every tensor. */
   minView(): DatasetView {
-    return new DatasetView(this, Array.from({ length: this.minLen }, (_, i) => i));
+    return new DatasetView(this, this.view());
   }
-  /** `maxLen` rows: tensors shorter than that read as null past their end. */
+  /** `maxLen` rows: each tensor shows the rows it has (Deep Lake pads shorter tensors with None). */
   maxView(): DatasetView {
-    return new DatasetView(this, Array.from({ length: this.maxLen }, (_, i) => i), true);
+    return new DatasetView(this, new View(new MaxLengthSource(this.#source, () => this.maxLen)), true);
   }
 
   summaryRows(): SummaryRow[] {
@@ -544,20 +574,20 @@ export class Dataset implements TensorHost {
     return new View(this.#source);
   }
   /** Rows for which `predicate` (a function of the row, or a TQL WHERE expression) holds. */
-  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<View> {
-    return filterRows(this.#source, predicate, opts);
+  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<DatasetView> {
+    return new DatasetView(this, await filterRows(this.#source, predicate, opts));
   }
   /** Runs a TQL query (`select * where labels == 'cat' order by ...`). */
-  async query(tql: string, opts?: QueryOptions): Promise<View> {
-    return queryRows(this.#source, tql, opts);
+  async query(tql: string, opts?: QueryOptions): Promise<DatasetView> {
+    return new DatasetView(this, await queryRows(this.#source, tql, opts));
   }
   /** Rows drawn with probability proportional to `weights` (numbers per row, or a TQL weight expression). */
-  async sampleBy(weights: ArrayLike<number> | string, opts?: SampleByOptions): Promise<View> {
-    return sampleRows(this.#source, weights, opts);
+  async sampleBy(weights: ArrayLike<number> | string, opts?: SampleByOptions): Promise<DatasetView> {
+    return new DatasetView(this, await sampleRows(this.#source, weights, opts));
   }
   /** Splits the rows at random by fractions (summing to 1) or counts. */
-  async randomSplit(lengths: readonly number[], opts?: RandomSplitOptions): Promise<View[]> {
-    return splitRows(this.#source, lengths, opts);
+  async randomSplit(lengths: readonly number[], opts?: RandomSplitOptions): Promise<DatasetView[]> {
+    return (await splitRows(this.#source, lengths, opts)).map((v) => new DatasetView(this, v));
   }
 
   #viewHost(): ViewHost {
@@ -602,22 +632,24 @@ export class Dataset implements TensorHost {
   }
 
   /**
-   * Saves a view (default: the whole dataset) pinned to the current commit; refused when the head has uncommitted
-   * changes or the id exists. `optimize` also copies its rows into `views/<id>/data/`.
+   * Saves a view (default: the whole dataset) pinned to the current commit and returns its id; refused when the
+   * head has uncommitted changes or the id exists. `optimize` also copies its rows into `views/<id>/data/`.
    */
-  async saveView(view?: View | DatasetView, opts: SaveViewOptions = {}): Promise<ViewEntry> {
+  async saveView(view?: View | DatasetView, opts: SaveViewOptions = {}): Promise<string> {
     await this.flush(opts);
-    const v = view instanceof DatasetView ? view.toView() : (view ?? this.view());
-    return saveView(this.#viewHost(), v, opts);
+    const v = view instanceof DatasetView ? view.view : (view ?? this.view());
+    return (await saveView(this.#viewHost(), v, opts)).id;
   }
   async getView(id: string, opts?: { signal?: AbortSignal }): Promise<ViewEntry> {
-    return getView(this.#viewHost(), id, opts);
+    return new ViewEntry(this, await getView(this.#viewHost(), id, opts));
   }
+  /** Saved views, or those pinned to `commitId`. */
   async getViews(commitId?: string, opts?: { signal?: AbortSignal }): Promise<ViewEntry[]> {
-    return getViews(this.#viewHost(), { ...opts, commitId });
+    return (await getViews(this.#viewHost(), { ...opts, commitId })).map((e) => new ViewEntry(this, e));
   }
-  async loadView(id: string, opts?: { optimize?: boolean; signal?: AbortSignal }): Promise<View> {
-    return loadView(this.#viewHost(), id, opts);
+  /** A saved view, at the commit it was saved from (`optimize` first copies its rows into their own dataset). */
+  async loadView(id: string, opts?: { optimize?: boolean; signal?: AbortSignal }): Promise<DatasetView> {
+    return new DatasetView(this, await loadView(this.#viewHost(), id, opts));
   }
   async deleteView(id: string, opts?: { signal?: AbortSignal }): Promise<void> {
     this.#assertWritable("deleteView");
@@ -749,20 +781,26 @@ export class Dataset implements TensorHost {
     return report;
   }
 
+  /** @internal for DatasetView: replaces rows `indices` of several tensors at once, all or nothing. */
+  async updateRowsAt(indices: readonly number[], row: Record<string, readonly SampleInput[]>): Promise<void> {
+    const updates: Record<string, { indices: readonly number[]; samples: readonly SampleInput[] }> = {};
+    for (const [name, samples] of Object.entries(row)) {
+      if (!Array.isArray(samples) || samples.length !== indices.length) {
+        throw new InvalidArgumentError(`[shoal] update of a ${indices.length}-row view needs ${indices.length} samples for tensor ${JSON.stringify(name)}`);
+      }
+      updates[name] = { indices, samples };
+    }
+    await this.#guarded("update", () => updateRows(this.#engine, updates, this.#checkLink));
+  }
+
   /** @internal for DatasetView: whether writes are allowed. */
   assertWritableFor(what: string): void {
     this.#assertWritable(what);
   }
 
-  /** @internal used by copy/rename in api.ts. */
-  get vc(): VersionControl {
-    return this.#vc;
-  }
 
-  /** @internal */
-  isHiddenRole(name: string): boolean {
-    return HIDDEN_ROLES.some((r) => name.endsWith(`_${r}`)) && this.#engine.has(name) && this.#engine.tensor(name).tensorMeta.hidden;
-  }
+
+
 
   /**
    * Copies the dataset, every version included, to `dest` (a path, URL or Store) and returns it opened there on
@@ -796,77 +834,5 @@ export class Dataset implements TensorHost {
     this.#writeLock = moved.#writeLock;
     this.#engine = moved.#engine;
     this.#log = emptyChangeLog();
-  }
-}
-
-/** Rows of a Dataset selected by index (lazy: indices, not copies). Read-only except `update`. */
-export class DatasetView {
-  readonly #ds: Dataset;
-  readonly #indices: readonly number[];
-  readonly #padded: boolean;
-
-  constructor(ds: Dataset, indices: readonly number[], padded = false) {
-    this.#ds = ds;
-    this.#indices = indices;
-    this.#padded = padded;
-  }
-  get isView(): boolean {
-    return true;
-  }
-  get length(): number {
-    return this.#indices.length;
-  }
-  get numSamples(): number {
-    return this.#indices.length;
-  }
-  /** Positions of this view's rows in the dataset. */
-  get sampleIndices(): number[] {
-    return [...this.#indices];
-  }
-  tensorNames(): string[] {
-    return this.#ds.tensorNames();
-  }
-  /** A tensor restricted to this view's rows (in a `maxView`, rows past a tensor's end are left out). */
-  tensor(name: string): Tensor {
-    const t = this.#ds.tensor(name);
-    const rows = this.#padded ? this.#indices.filter((i) => i < t.length) : this.#indices;
-    return t.slice(rows);
-  }
-  get tensors(): Record<string, Tensor> {
-    return Object.fromEntries(this.tensorNames().map((n) => [n, this.tensor(n)]));
-  }
-  slice(start?: number | readonly number[] | null, stop?: number | null, step?: number | null): DatasetView {
-    const picked = Array.isArray(start)
-      ? (start as readonly number[]).map((i) => this.#indices[resolveIndex(i, this.length, "view")]!)
-      : sliceIndices(this.length, start as number | null | undefined, stop, step).map((i) => this.#indices[i]!);
-    return new DatasetView(this.#ds, picked, this.#padded);
-  }
-  at(index: number): DatasetView {
-    return new DatasetView(this.#ds, [this.#indices[resolveIndex(index, this.length, "view")]!], this.#padded);
-  }
-  /** This view as a @shoal/views View (queries, sampling, the loader, saveView). */
-  toView(): View {
-    return new View(this.#ds.source, listIndex(Uint32Array.from(this.#indices)));
-  }
-  async query(tql: string, opts?: QueryOptions): Promise<View> {
-    return queryRows(this.toView(), tql, opts);
-  }
-  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<View> {
-    return filterRows(this.toView(), predicate, opts);
-  }
-  dataloader(opts?: DataLoaderOptions): DataLoader {
-    return dataloader(this.toView(), opts);
-  }
-  async saveView(opts?: SaveViewOptions): Promise<ViewEntry> {
-    return this.#ds.saveView(this, opts);
-  }
-
-  /** Writes through to the dataset: one sample per row of this view for each tensor given. */
-  async update(row: Record<string, SampleInput | readonly SampleInput[]>): Promise<void> {
-    this.#ds.assertWritableFor("update");
-    for (const [name, v] of Object.entries(row)) {
-      const samples = this.#indices.length === 1 ? [v as SampleInput] : (v as readonly SampleInput[]);
-      await this.#ds.updateTensor(name, this.#indices, samples);
-    }
   }
 }

@@ -6,7 +6,7 @@
 import { isShoalError } from "@shoal/core";
 import type { DatasetEngine, TensorEngine } from "@shoal/chunks";
 import { TensorDoesNotExistError } from "@shoal/chunks";
-import { type NormalizedSample, type SampleInput, normalizeSample } from "@shoal/htypes";
+import { type NormalizedSample, type SampleInput, normalizeSample, normalizeSamples } from "@shoal/htypes";
 import { SampleAppendError } from "./errors.ts";
 import { type Encoding, metaLike, toEngineSample } from "./samples.ts";
 
@@ -106,7 +106,21 @@ export async function extendRows(
   const values = new Map<TensorEngine, unknown[]>(tensorsAll.map((t) => [t, []]));
   const kept: number[] = [];
   // Phase 1: every sample of every tensor through @shoal/htypes; nothing is written yet.
-  for (let i = 0; i < n; i++) {
+  if (!opts.ignoreErrors) {
+    // All or nothing: whole columns at once (one htype state per tensor, class names grown across the column).
+    for (const t of tensorsAll) {
+      const r = await normalizeSamples(metaLike(t.tensorMeta), all.get(t)!, { tensor: t.name, startIndex: t.length, signal: opts.signal });
+      if (r.classNames) grown.set(t, r.classNames);
+      const out = values.get(t)!;
+      const encoding = t.tensorMeta.encoding as Encoding;
+      r.samples.forEach((smp, k) => {
+        checkLinks(smp, t.name, t.length + k, checkLink);
+        out.push(toEngineSample(smp, encoding, t.name, t.length + k));
+      });
+    }
+    for (let i = 0; i < n; i++) kept.push(i);
+  }
+  for (let i = 0; i < n && opts.ignoreErrors; i++) {
     if (i % BATCH_ROWS === 0) opts.signal?.throwIfAborted();
     const row: unknown[] = [];
     const grownBefore = new Map(grown);

@@ -3,7 +3,7 @@
  * or JSON values; writes go through the owning Dataset so they are validated by @shoal/htypes first.
  * @module
  */
-import { type DType, InvalidArgumentError, type NDArray, equalShapes, isDType, stack } from "@shoal/core";
+import { type DType, InvalidArgumentError, type NDArray, ShapeError, equalShapes, isDType, stack } from "@shoal/core";
 import type { SliceSpec, TensorEngine, TensorMeta } from "@shoal/chunks";
 import type { SampleInput } from "@shoal/htypes";
 import { resolveIndex, sliceIndices } from "./indexing.ts";
@@ -25,6 +25,8 @@ export interface TensorMetaView extends TensorMeta {
   length: number;
   minShape: number[];
   maxShape: number[];
+  /** Label names of class_label tensors (`info.class_names`). */
+  classNames?: string[];
 }
 
 export interface NumpyOptions {
@@ -74,7 +76,11 @@ export class Tensor {
   }
   get meta(): TensorMetaView {
     const e = this.#engine;
-    return { ...structuredClone(e.tensorMeta), length: e.length, minShape: [...e.minShape], maxShape: [...e.maxShape] };
+    const names = e.tensorMeta.info.class_names;
+    return {
+      ...structuredClone(e.tensorMeta), length: e.length, minShape: [...e.minShape], maxShape: [...e.maxShape],
+      ...(Array.isArray(names) ? { classNames: [...(names as string[])] } : {}),
+    };
   }
   get info(): Info {
     return new Info(() => this.#engine.tensorMeta.info, (next) => this.#host.setTensorInfo(this.#name, next));
@@ -147,6 +153,19 @@ export class Tensor {
     return arrays.every((a) => a.dtype === first.dtype && equalShapes(a.shape, first.shape)) ? stack(arrays) : arrays;
   }
 
+  /**
+   * The samples as one NDArray (an `at(i)` view: the sample itself). ShapeError when samples differ in shape (read
+   * them with `numpy({ aslist: true })`), InvalidArgumentError for text, json and list tensors.
+   */
+  async array(opts?: { signal?: AbortSignal }): Promise<NDArray> {
+    this.#expect(["array"], "array()");
+    const v = await this.numpy(opts);
+    if (!isArray(v)) {
+      throw new ShapeError(`[shoal] tensor ${JSON.stringify(this.#name)}: samples differ in shape (or are not arrays, e.g. polygons); use numpy({ aslist: true })`);
+    }
+    return v;
+  }
+
   /** Text samples: a string for `at(i)`, else one string per sample. */
   async text(opts?: { signal?: AbortSignal }): Promise<string | string[]> {
     this.#expect(["text"], "text()");
@@ -177,6 +196,18 @@ export class Tensor {
     const names = Array.isArray(meta.info.class_names) ? (meta.info.class_names as string[]) : [];
     const label = (a: unknown) => Array.from((a as NDArray).data as ArrayLike<number | bigint>, (x) => names[Number(x)] ?? String(x)).join(",");
     return { value, text: this.#single ? label(value) : (value as unknown[]).map(label) };
+  }
+
+  /** Sample `index` of this view, decoded (an NDArray, string, JSON value, or list of polygon arrays). */
+  async read(index: number, opts?: { signal?: AbortSignal }): Promise<unknown> {
+    return fromEngineValue(this.#engine.tensorMeta, await this.#engine.read(this.#global(index), opts));
+  }
+
+  /** Samples at positions of this view, in the given order (each chunk fetched once). */
+  async readMany(positions: ArrayLike<number>, opts?: { signal?: AbortSignal }): Promise<unknown[]> {
+    const e = this.#engine;
+    const globals = Array.from(positions, (p) => this.#global(p));
+    return (await e.readMany(globals, opts)).map((v) => fromEngineValue(e.tensorMeta, v));
   }
 
   /** Exact shape of every sample of this view. */

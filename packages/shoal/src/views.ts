@@ -34,6 +34,28 @@ export class DatasetSource implements TensorSource {
   }
 }
 
+/** `source` with the length of its longest tensor (maxView): each tensor still only has its own rows. */
+export class MaxLengthSource implements TensorSource {
+  readonly #source: TensorSource;
+  readonly #length: () => number;
+  constructor(source: TensorSource, length: () => number) {
+    this.#source = source;
+    this.#length = length;
+  }
+  get length(): number {
+    return this.#length();
+  }
+  tensorNames(): readonly string[] {
+    return this.#source.tensorNames();
+  }
+  tensor(name: string): TensorColumn {
+    return this.#source.tensor(name);
+  }
+  version(): string {
+    return this.#source.version?.() ?? "";
+  }
+}
+
 const VIEWS = "views/";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -22,7 +22,7 @@ async function fixture(): Promise<{ ds: Dataset; store: MemoryStore }> {
     boxes: [[[0, 0, 1, 1]], [[1, 1, 2, 2]]],
     x: [[1, 2], [3, 4]],
   });
-  await ds.flush();
+  await ds.commit("fixture");
   return { ds, store };
 }
 
@@ -40,6 +40,7 @@ async function unchanged(bad: (ds: Dataset) => Promise<unknown>, code: string | 
   const { ds, store } = await fixture();
   const before = await state(ds);
   const stored = await snapshotStore(store);
+  assert.not.ok(ds.hasHeadChanges);
   const e = (await rejects(() => bad(ds), ...(Array.isArray(code) ? code : [code]))) as { tensor?: string; index?: number; message: string };
   if (where) {
     assert.is(e.tensor, where.tensor, e.message);
@@ -47,6 +48,7 @@ async function unchanged(bad: (ds: Dataset) => Promise<unknown>, code: string | 
     assert.ok(e.message.includes(where.tensor) && e.message.includes(String(where.index)), e.message);
   }
   assert.is(await state(ds), before);
+  assert.not.ok(ds.hasHeadChanges, "a rejected call is not a change");
   await ds.flush();
   assert.equal(await snapshotStore(store), stored, "the store is unchanged after a flush");
 }

@@ -3,7 +3,7 @@ import { ndarray, isShoalError, type NDArray } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { empty, fromNpy, load, read } from "../src/index.ts";
+import { dataset, empty, fromNpy, link, load, read, readBlob } from "../src/index.ts";
 import { arr, pngFile, pixels, rejects } from "./helpers.ts";
 
 test("images + class labels: extend, read back, exportSample keeps the png bytes", async () => {
@@ -26,6 +26,9 @@ test("images + class labels: extend, read back, exportSample keeps the png bytes
   assert.equal(arr(first), arr(pixels(4, 5, 3, 1)));
   const all = (await images.numpy()) as NDArray[];
   assert.ok(Array.isArray(all) && all.length === 3, "different shapes come back as a list");
+  await rejects(images.array(), "ShapeError");
+  assert.equal((await images.at(0).array()).shape, [4, 5, 3]);
+  await rejects(ds.tensor("labels").text(), "InvalidArgumentError");
   const firstTwo = (await images.slice(0, 2).numpy()) as NDArray;
   assert.equal(firstTwo.shape, [2, 4, 5, 3], "equal shapes are stacked");
   assert.equal(ds.tensor("labels").info.get("class_names"), ["cat", "dog"]);
@@ -208,10 +211,44 @@ test("extend reports progress; clearCache keeps data readable", async () => {
   const calls: [number, number][] = [];
   await ds.extend({ x: Array.from({ length: 600 }, (_, i) => [i & 0xff]) }, { onProgress: (d, t) => calls.push([d, t]) });
   assert.equal(calls[calls.length - 1], [600, 600]);
-  assert.ok(calls.length >= 2);
+  assert.ok(calls.every(([d, t]) => d <= t && t === 600));
   await ds.flush();
   ds.clearCache();
   assert.equal(arr(await ds.tensor("x").at(599).numpy()), [599 & 0xff]);
+});
+
+test("rechunk merges the small chunks of many flushes; the data is unchanged", async () => {
+  const store = new MemoryStore();
+  const ds = await empty(store);
+  await ds.createTensor("x", { dtype: "uint8", maxChunkSize: 4096 });
+  for (let i = 0; i < 12; i++) {
+    await ds.tensor("x").append(ndarray("uint8", [100], new Uint8Array(100).fill(i)));
+    await ds.flush();
+  }
+  const rows = async () => (await ds.engine.tensor("x").chunkIds()).reduce((m, v) => Math.max(m, v), 0) + 1;
+  assert.is(await rows(), 12);
+  await ds.rechunk();
+  assert.is(await rows(), 1);
+  assert.equal((await ds.tensor("x").numpy({ aslist: true }) as NDArray[]).map((a) => a.data[0]), Array.from({ length: 12 }, (_, i) => i));
+  await rejects(ds.rechunk("nope"), "TensorDoesNotExistError");
+});
+
+test("dataset() loads or creates; link() and readBlob() make samples; bad paths are refused", async () => {
+  const store = new MemoryStore();
+  const created = await dataset(store);
+  await created.createTensor("t", { htype: "text" });
+  await created.close();
+  const loaded = await dataset(store);
+  assert.equal(loaded.tensorNames(), ["t"]);
+  await loaded.close();
+  await rejects(dataset(new MemoryStore(), { readOnly: true }), "DatasetNotFoundError");
+  await rejects(load(new MemoryStore()), "DatasetNotFoundError");
+  await rejects(load(""), "InvalidArgumentError");
+  await rejects(empty("ftp://x/y"), "InvalidArgumentError");
+  assert.equal(link("https://example.com/a.png", { credsKey: "k" }), { url: "https://example.com/a.png", credsKey: "k" });
+  assert.throws(() => link(""), (e: unknown) => (e as { code?: string }).code === "InvalidArgumentError");
+  const blob = await readBlob(new Blob([await pngFile(2, 2, 1)]), { name: "a.png" });
+  assert.is(blob.compression, "png");
 });
 
 test.run();

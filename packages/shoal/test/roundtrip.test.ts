@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NDArray, ndarray } from "@shoal/core";
-import { startS3Server } from "@shoal/testing/node";
+import { serveStore, startS3Server } from "@shoal/testing/node";
+import { MemoryStore } from "@shoal/storage";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Dataset, type CommitLock, empty, load, read } from "../src/node.ts";
@@ -124,6 +125,22 @@ test("S3 (s3rver): round trip with a commit lock; writing without one is refused
     assert.equal(await ro.tensor("caption").text(), ["uno", "two", "three"]);
   } finally {
     await s3.stop();
+  }
+});
+
+test("HTTP: a dataset served over http(s) opens read-only", async () => {
+  const store = new MemoryStore();
+  const ds = await empty(store);
+  const c = await fill(ds);
+  await ds.close();
+  const server = await serveStore(store, { basePath: "/data/" });
+  try {
+    const remote = await load(`${server.url}/data`);
+    assert.ok(remote.readOnly, "http stores are read-only");
+    await check(remote, c);
+    await rejects(remote.tensor("caption").append("x"), "ReadOnlyModeError");
+  } finally {
+    await server.stop();
   }
 });
 

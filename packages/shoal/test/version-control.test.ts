@@ -155,6 +155,24 @@ test("bad input: unknown address, existing branch, create on read-only, delete c
   assert.equal(await ro.branches(), ["main"]);
 });
 
+test("writing at an old commit moves the work to a new branch", async () => {
+  const ds = await empty(new MemoryStore());
+  await ds.createTensor("x");
+  await ds.tensor("x").append([1]);
+  const c1 = await ds.commit("one");
+  await ds.tensor("x").append([2]);
+  await ds.commit("two");
+  await ds.checkout(c1);
+  assert.not.ok(ds.isHeadNode);
+  await ds.tensor("x").append([3]);
+  await ds.flush();
+  assert.ok(ds.isHeadNode);
+  assert.match(ds.branch, /^auto_/);
+  assert.equal(arr(await ds.tensor("x").numpy()), [1, 3]);
+  await ds.checkout("main");
+  assert.equal(arr(await ds.tensor("x").numpy()), [1, 2]);
+});
+
 test("fixVc runs on a healthy dataset and keeps its state", async () => {
   const ds = await empty(new MemoryStore());
   await ds.createTensor("x");

@@ -6,12 +6,18 @@ import type { ByteRange } from "./types.ts";
  * negative/non-integer one, is an error naming the key: silently returning fewer bytes would hide corrupt indexes.
  */
 export function resolveRange(key: string, size: number, range: ByteRange): [number, number] {
+  assertRange(key, range);
   const { offset, length } = range;
-  if (!Number.isInteger(offset) || offset < 0) throw new ShoalRangeError(key, `invalid range offset ${offset}`);
-  if (length !== undefined && (!Number.isInteger(length) || length < 0)) throw new ShoalRangeError(key, `invalid range length ${length}`);
   const end = length === undefined ? size : offset + length;
   if (offset > size || end > size) {
     throw new ShoalRangeError(key, `range [${offset}, ${end}) is past the end of a ${size}-byte object`);
   }
   return [offset, end];
+}
+
+/** Checks a range's own fields (non-negative integers) before any I/O. */
+export function assertRange(key: string, range: ByteRange): void {
+  const { offset, length } = range;
+  if (!Number.isInteger(offset) || offset < 0) throw new ShoalRangeError(key, `invalid range offset ${offset}`);
+  if (length !== undefined && (!Number.isInteger(length) || length < 0)) throw new ShoalRangeError(key, `invalid range length ${length}`);
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { FileStore } from "../src/fs.ts";
+import { cachedHandleCount } from "../src/fs-handles.ts";
 
 const roots: string[] = [];
 async function freshRoot(): Promise<string> {
@@ -19,6 +20,25 @@ testStore(
   async () => {
     const root = await freshRoot();
     return { store: new FileStore(root), cleanup: () => rm(root, { recursive: true, force: true }) };
+  },
+  { capabilities: { writable: true, conditionalWrite: "create", rangeRead: true } },
+);
+
+testStore(
+  "FileStore without kept-open handles",
+  async () => {
+    const root = await freshRoot();
+    return { store: new FileStore(root, { keepOpen: false }), cleanup: () => rm(root, { recursive: true, force: true }) };
+  },
+  { capabilities: { writable: true, conditionalWrite: "create", rangeRead: true } },
+);
+
+testStore(
+  "FileStore with asynchronous ranged reads only",
+  async () => {
+    const root = await freshRoot();
+    const store = new FileStore(root, { syncReadMaxBytes: 0 });
+    return { store, cleanup: async () => (await store.close(), await rm(root, { recursive: true, force: true })) };
   },
   { capabilities: { writable: true, conditionalWrite: "create", rangeRead: true } },
 );
@@ -95,6 +115,7 @@ test("a key that is a directory reads as missing and is not deleted", async () =
   const store = new FileStore(root);
   await store.set("d/x", new Uint8Array([1]));
   assert.is(await store.get("d"), undefined);
+  assert.is(await store.get("d", { range: { offset: 0, length: 1 } }), undefined);
   assert.is(await store.head("d"), undefined);
   await store.delete("d");
   assert.equal([...((await store.get("d/x")) ?? [])], [1]);
@@ -108,6 +129,53 @@ test("temporary files left by a crash are not listed", async () => {
   const keys: string[] = [];
   for await (const key of store.list("")) keys.push(key);
   assert.equal(keys, ["a"]);
+});
+
+test("ranged reads see every overwrite and delete, through this store or another one on the same root", async () => {
+  const root = await freshRoot();
+  const a = new FileStore(root);
+  const b = new FileStore(root);
+  const range = { offset: 1, length: 2 };
+  await a.set("k", Uint8Array.of(1, 2, 3, 4));
+  assert.equal([...((await b.get("k", { range })) ?? [])], [2, 3]);
+  await a.set("k", Uint8Array.of(5, 6, 7, 8));
+  assert.equal([...((await b.get("k", { range })) ?? [])], [6, 7]);
+  assert.equal([...((await a.get("k", { range })) ?? [])], [6, 7]);
+  await a.delete("k");
+  assert.is(await b.get("k", { range }), undefined);
+  await b.set("k", Uint8Array.of(9, 9), { ifNoneMatch: "*" });
+  await expectCode(a.get("k", { range }), "RangeError", "range past the end of the recreated key");
+  assert.equal([...((await a.get("k", { range: { offset: 0, length: 2 } })) ?? [])], [9, 9]);
+});
+
+test("kept-open handles are shared, bounded, and closed by close()", async () => {
+  const root = await freshRoot();
+  const store = new FileStore(root);
+  for (let i = 0; i < 80; i++) await store.set(`f/${i}`, Uint8Array.of(i, i));
+  const reads = await Promise.all(Array.from({ length: 80 }, (_, i) => store.get(`f/${i}`, { range: { offset: 1, length: 1 } })));
+  assert.equal(reads.map((r) => r?.[0]), Array.from({ length: 80 }, (_, i) => i));
+  const open = cachedHandleCount(root);
+  assert.ok(open > 0 && open <= 64, `${open} handles cached`);
+  await store.close();
+  assert.is(cachedHandleCount(root), 0);
+  assert.equal([...((await store.get("f/3", { range: { offset: 0, length: 2 } })) ?? [])], [3, 3]);
+  await store.close();
+});
+
+test("a ranged read aborted before it starts rejects with the signal's reason", async () => {
+  const store = new FileStore(await freshRoot());
+  await store.set("k", new Uint8Array(8));
+  const reason = new Error("stop");
+  await store.get("k", { signal: AbortSignal.abort(reason), range: { offset: 0, length: 4 } }).then(
+    () => assert.unreachable("should reject"),
+    (e: unknown) => assert.is(e, reason),
+  );
+});
+
+test("bad FileStore options fail with InvalidArgumentError", () => {
+  for (const syncReadMaxBytes of [-1, 1.5, Number.NaN]) {
+    assert.throws(() => new FileStore("/tmp/x", { syncReadMaxBytes }), (e: unknown) => (e as { code?: string }).code === "InvalidArgumentError");
+  }
 });
 
 test("FileStore rejects a non-file URL", async () => {

@@ -1,74 +1,7 @@
 /**
- * The read interface views, queries and the loader work over. The native chunk engine implements it, and so can any
- * other reader (e.g. of Deep Lake 3.x datasets): views know nothing of chunks.
+ * The read interface views, queries and the loader work over (`TensorSource` / `TensorColumn`). It is defined in
+ * @shoal/core so that the chunk engine, below views in the dependency order, implements the very same types;
+ * re-exported here so views' public API is unchanged.
  * @module
  */
-import type { DType, NDArray } from "@shoal/core";
-
-/** What one sample of a tensor reads as: arrays for numeric htypes, strings for text, JSON values for json/list. */
-export type SampleValue = NDArray | NDArray[] | string | unknown;
-
-export interface ColumnMeta {
-  readonly name: string;
-  readonly htype: string;
-  readonly dtype: DType | undefined;
-  /** Class names of a class_label tensor (index → name). */
-  readonly classNames?: readonly string[];
-  readonly sampleCompression?: string | null;
-  readonly chunkCompression?: string | null;
-  /** Per-dimension minimum and maximum over all samples, when known. */
-  readonly minShape?: readonly number[];
-  readonly maxShape?: readonly number[];
-}
-
-export interface ReadOptions {
-  signal?: AbortSignal;
-}
-
-export interface TensorColumn {
-  readonly meta: ColumnMeta;
-  /** Number of samples. */
-  readonly length: number;
-  /** One sample, decoded. */
-  read(index: number, opts?: ReadOptions): Promise<SampleValue>;
-  /** Many samples in the given order; implementations batch the reads by chunk. */
-  readMany(indices: ArrayLike<number>, opts?: ReadOptions): Promise<SampleValue[]>;
-  /** Shape of one sample without reading its data (from the shape index). */
-  shape(index: number, opts?: ReadOptions): Promise<readonly number[]>;
-  /**
-   * A dense numeric column for scalar-per-row tensors (labels, scores): one typed array of `length` values, read
-   * without per-sample objects. Optional: absent when samples are not scalars.
-   */
-  column?(opts?: ReadOptions): Promise<NDArray | undefined>;
-  /**
-   * All samples of a fixed-shape tensor as one row-major array of shape `[length, ...sampleShape]` (embeddings,
-   * fixed-size images). Optional, absent when sample shapes differ. Why: distance queries such as
-   * `ORDER BY l2_norm(embeddings - ARRAY[...])` then run as one tight loop over a contiguous Float32Array instead of
-   * one object per row.
-   */
-  columnMatrix?(opts?: ReadOptions): Promise<NDArray | undefined>;
-  /**
-   * Every sample's shape from the shape index, flattened: `data[i * ndim + k]` is dimension k of sample i. Optional,
-   * absent when samples differ in rank. Why: shape predicates (`shape(images)[0] > 100`) then read one typed array
-   * instead of awaiting `shape(i)` per row.
-   */
-  shapes?(opts?: ReadOptions): Promise<{ ndim: number; data: Uint32Array } | undefined>;
-  /** The stored bytes of a sample and their compression (the loader's `tobytes` decode method). */
-  readBytes?(index: number, opts?: ReadOptions): Promise<{ bytes: Uint8Array; compression: string | null }>;
-  /** Locality hint: the id of the chunk holding each sample, so readers can group work chunk by chunk. */
-  chunkIds?(opts?: ReadOptions): Promise<Uint32Array>;
-}
-
-export interface TensorSource {
-  /** Number of rows (the shortest tensor's length, as in Deep Lake). */
-  readonly length: number;
-  /** Visible tensor names, group paths joined with '/'. */
-  tensorNames(): readonly string[];
-  /** A column by name; implementations throw a typed error naming unknown tensors. */
-  tensor(name: string): TensorColumn;
-  /**
-   * A token that changes whenever the data a view could read changes (writes to HEAD, checkout). Views remember it
-   * and raise InvalidViewError once it moves on. Optional: without it views never go stale.
-   */
-  version?(): string;
-}
+export type { ColumnMeta, ReadOptions, SampleValue, TensorColumn, TensorSource } from "@shoal/core";

@@ -1,0 +1,165 @@
+/**
+ * `DatasetView`: rows of a Dataset selected by index, filter, query or sampling — a @shoal/views `View` (lazy: root
+ * indices, not copies) with the Dataset's Tensor API on top. Read-only except `update`, which writes through.
+ * @module
+ */
+import { InvalidArgumentError } from "@shoal/core";
+import type { SampleInput } from "@shoal/htypes";
+import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";
+import {
+  type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
+  type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, filter as filterRows, indexLength, query as queryRows,
+  randomSplit as splitRows, sampleBy as sampleRows,
+} from "@shoal/views";
+import type { Dataset } from "./dataset.ts";
+import type { Tensor } from "./tensor.ts";
+
+export class DatasetView {
+  readonly #ds: Dataset;
+  readonly #view: View;
+  /** maxView: rows past a tensor's end are left out of that tensor. */
+  readonly #padded: boolean;
+
+  constructor(ds: Dataset, view: View, padded = false) {
+    this.#ds = ds;
+    this.#view = view;
+    this.#padded = padded;
+  }
+
+  /** The underlying @shoal/views View (virtual query columns, sub-sample indexing, GROUP BY groups). */
+  get view(): View {
+    return this.#view;
+  }
+  get isView(): boolean {
+    return true;
+  }
+  /** False once the dataset was written to or checked out elsewhere since this view was made. */
+  get isValid(): boolean {
+    return this.#view.isValid;
+  }
+  get length(): number {
+    return this.#view.length;
+  }
+  get numSamples(): number {
+    return this.#view.length;
+  }
+  /** Positions of this view's rows in the dataset (Deep Lake's `sample_indices`). */
+  get sampleIndices(): Uint32Array {
+    return this.#view.sampleIndices;
+  }
+  /** The TQL (or filter expression) that produced the view, if any. */
+  get queryString(): string | undefined {
+    return this.#view.query;
+  }
+  tensorNames(): string[] {
+    return [...this.#view.tensorNames()];
+  }
+
+  /** A tensor of the dataset restricted to this view's rows, with the full Tensor API. */
+  tensor(name: string): Tensor {
+    const virtual = this.#view.virtualColumns().some((v) => v.meta.name === name);
+    if (virtual || this.#view.subSampleIndex.length > 0) {
+      throw new InvalidArgumentError(`[shoal] view tensor ${JSON.stringify(name)} is computed or sub-sample indexed; read it with column(${JSON.stringify(name)})`);
+    }
+    if (!this.#view.tensorNames().includes(name)) this.#view.tensor(name);
+    const t = this.#ds.tensor(name);
+    const rows = Array.from(this.sampleIndices);
+    return t.slice(this.#padded ? rows.filter((i) => i < t.length) : rows);
+  }
+  /** Any column of the view as @shoal/views reads it (virtual query columns included). */
+  column(name: string): TensorColumn {
+    return this.#view.tensor(name);
+  }
+  get tensors(): Record<string, Tensor> {
+    return Object.fromEntries(this.tensorNames().filter((n) => !this.#view.virtualColumns().some((v) => v.meta.name === n)).map((n) => [n, this.tensor(n)]));
+  }
+
+  /** Rows `[start:stop:step]` of this view, or the rows at the given positions. */
+  slice(start?: number | readonly number[] | null, stop?: number | null, step?: number | null): DatasetView {
+    const v = Array.isArray(start) ? this.#view.get(Uint32Array.from(start as readonly number[])) : this.#view.slice(start as number | null | undefined, stop, step);
+    return new DatasetView(this.#ds, v, this.#padded);
+  }
+  at(index: number): DatasetView {
+    return new DatasetView(this.#ds, this.#view.at(index), this.#padded);
+  }
+  /** Only some tensors. */
+  select(tensors: readonly string[]): DatasetView {
+    return new DatasetView(this.#ds, this.#view.select(tensors), this.#padded);
+  }
+
+  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<DatasetView> {
+    return new DatasetView(this.#ds, await filterRows(this.#view, predicate, opts));
+  }
+  async query(tql: string, opts?: QueryOptions): Promise<DatasetView> {
+    return new DatasetView(this.#ds, await queryRows(this.#view, tql, opts));
+  }
+  async sampleBy(weights: ArrayLike<number> | string, opts?: SampleByOptions): Promise<DatasetView> {
+    return new DatasetView(this.#ds, await sampleRows(this.#view, weights, opts));
+  }
+  async randomSplit(lengths: readonly number[], opts?: RandomSplitOptions): Promise<DatasetView[]> {
+    return (await splitRows(this.#view, lengths, opts)).map((v) => new DatasetView(this.#ds, v));
+  }
+  dataloader(opts?: DataLoaderOptions): DataLoader {
+    return dataloader(this.#view, opts);
+  }
+  /** Saves this view pinned to the current commit; returns its id. */
+  async saveView(opts?: SaveViewOptions): Promise<string> {
+    return this.#ds.saveView(this, opts);
+  }
+
+  /**
+   * Writes through to the dataset, all tensors or none: a sample per tensor for a one-row view, else one sample per
+   * row for each tensor given.
+   */
+  async update(row: Record<string, SampleInput | readonly SampleInput[]>): Promise<void> {
+    this.#ds.assertWritableFor("update");
+    const rows = Array.from(this.sampleIndices);
+    const columns = Object.fromEntries(Object.entries(row).map(([name, v]) => [name, rows.length === 1 ? [v as SampleInput] : (v as readonly SampleInput[])]));
+    await this.#ds.updateRowsAt(rows, columns);
+  }
+}
+
+/** A saved view (Deep Lake's `ViewEntry`). */
+export class ViewEntry {
+  readonly #ds: Dataset;
+  readonly #entry: ViewsEntry;
+
+  constructor(ds: Dataset, entry: ViewsEntry) {
+    this.#ds = ds;
+    this.#entry = entry;
+  }
+  get id(): string {
+    return this.#entry.id;
+  }
+  get message(): string {
+    return this.#entry.message;
+  }
+  get commitId(): string {
+    return this.#entry.commitId;
+  }
+  /** False once optimized (its rows copied into `views/<id>/data/`). */
+  get virtual(): boolean {
+    return this.#entry.virtual;
+  }
+  get query(): string | undefined {
+    return this.#entry.query;
+  }
+  /** Rows in the view. */
+  get length(): number {
+    return indexLength(decodeIndex(this.#entry.info.index));
+  }
+  toJSON(): ViewRecord {
+    return this.#entry.info;
+  }
+  /** The view, at the commit it was saved from. */
+  async load(opts?: { signal?: AbortSignal }): Promise<DatasetView> {
+    return new DatasetView(this.#ds, await this.#entry.load(opts));
+  }
+  async optimize(opts?: { signal?: AbortSignal }): Promise<ViewEntry> {
+    await this.#entry.optimize(opts);
+    return this;
+  }
+  async delete(opts?: { signal?: AbortSignal }): Promise<void> {
+    await this.#ds.deleteView(this.id, opts);
+  }
+}
