@@ -1,7 +1,7 @@
 /**
  * `@shoal/codecs`: the codec registry (`getCodec("lz4")`, `getSampleCodec("jpeg")`, …) with lazily loaded byte
  * codecs (lz4, lz4-frame, deflate, zlib, gzip) and sample codecs (jpeg, png, wav), plus the pure-TypeScript LZ4
- * block and frame functions. Zip containers live in the `@shoal/codecs/zip` entry.
+ * block and frame functions and the reusable `JpegEncoder`. Zip containers live in the `@shoal/codecs/zip` entry.
  * @module
  */
 export type { BytesCodec, Codec, SampleCodec, SampleEncodeOptions, SampleInfo } from "./types.ts";

@@ -167,18 +167,21 @@ export function lz4DecompressBlock(
 ): number {
   let ip = srcStart;
   let op = dstStart;
+  // Positions before which a short sequence (≤ 14 literals, ≤ 18-byte match) cannot run past either end.
+  const srcFast = srcEnd - 16;
+  const dstFast = dstEnd - 32;
   if (ip >= srcEnd) fail(codec, "empty block", srcBase + ip);
   for (;;) {
     const token = src[ip++]!;
     let litLen = token >>> 4;
     // Fast path for the common short sequence with room on both sides: only the offset needs checking.
-    if (litLen < 15 && (token & 15) < 15 && ip + 16 < srcEnd && op + 32 < dstEnd) {
+    if (ip < srcFast && op < dstFast && litLen < 15 && (token & 15) < 15) {
       const litEnd = ip + litLen;
       while (ip < litEnd) dst[op++] = src[ip++]!;
       const offset = src[ip]! | (src[ip + 1]! << 8);
-      if (offset === 0 || offset > op - windowStart) fail(codec, `match offset ${offset} points before the start of the output`, srcBase + ip);
-      ip += 2;
       let from = op - offset;
+      if (offset === 0 || from < windowStart) fail(codec, `match offset ${offset} points before the start of the output`, srcBase + ip);
+      ip += 2;
       const matchEnd = op + (token & 15) + MIN_MATCH;
       // Byte by byte so that overlapping matches (offset < length) repeat the bytes just written.
       while (op < matchEnd) dst[op++] = dst[from++]!;

@@ -42,7 +42,11 @@ const hasCjpeg = spawnSync("cjpeg", ["-version"]).status === 0;
 /** libjpeg-turbo's decode as binary PPM/PGM pixels, or undefined where `djpeg` is not installed. */
 function djpeg(bytes: Uint8Array): { channels: number; pixels: Uint8Array } | undefined {
   if (!hasDjpeg) return undefined;
-  const out = new Uint8Array(execFileSync("djpeg", ["-pnm"], { input: bytes }));
+  const run = spawnSync("djpeg", ["-pnm"], { input: bytes, maxBuffer: 1 << 26 });
+  // libjpeg reports damage ("Corrupt JPEG data: …") as a warning on stderr and still exits 0.
+  assert.is(new TextDecoder().decode(run.stderr), "", "djpeg warnings");
+  assert.is(run.status, 0, "djpeg exit status");
+  const out = new Uint8Array(run.stdout);
   const m = /^P([56])\s+\d+\s+\d+\s+255\s/.exec(new TextDecoder("latin1").decode(out.subarray(0, 40)));
   if (!m) throw new Error("djpeg wrote no binary PNM");
   return { channels: m[1] === "6" ? 3 : 1, pixels: out.subarray(m[0].length) };
@@ -120,6 +124,19 @@ test("odd sizes 1×1, 7×13, 17×9 (partial MCUs, edge replication) decode to th
     }
     const gray = rgb.filter((_, i) => i % 3 === 0);
     assert.ok(psnr(jpeg.decode(encoder.encode(ndarray("uint8", [h, w, 1], gray))).data as Uint8Array, gray) >= 30, `${h}x${w} gray`);
+  }
+});
+
+test("incompressible input at q100 (output far beyond the initial buffer) stays decodable", () => {
+  const rnd = prng(8);
+  const [h, w] = [192, 256];
+  const noise = new Uint8Array(h * w * 3).map(() => (rnd() * 256) | 0);
+  for (const [subsampling, restartInterval] of [["4:4:4", 0], ["4:2:0", 5]] as const) {
+    const bytes = encoder.encode(ndarray("uint8", [h, w, 3], noise), { quality: 100, subsampling, restartInterval });
+    assert.ok(bytes.length > 1 << 16, `${bytes.length} B`);
+    assert.equal(jpeg.decode(bytes).shape, [h, w, 3]);
+    if (subsampling === "4:4:4") assert.ok(psnr(jpegJsDecode(bytes), noise) >= 35, `q100 PSNR ${psnr(jpegJsDecode(bytes), noise).toFixed(1)}`);
+    djpeg(bytes);
   }
 });
 

@@ -4,9 +4,10 @@
  * collate. Payloads of records waiting in the buffer are the only per-sample state.
  * @module
  */
-import { type NDArray, type TypedArray, allocTyped, ndarray } from "@shoal/core";
+import { type NDArray, type TypedArray, equalShapes, ndarray } from "@shoal/core";
 import { collateValues, defaultCollate, dropSamples, imagesOf, isNDArray, sampleOf } from "./collate.ts";
 import { SampleReadError } from "./errors.ts";
+import type { BatchBuffers } from "./batch-buffers.ts";
 import type { ShuffleBuffer } from "./shuffle-buffer.ts";
 import type { TensorPlan } from "./tensor-plan.ts";
 import type { Batch, Transform } from "./types.ts";
@@ -33,6 +34,8 @@ export interface EpochContext {
   collate: ((samples: unknown[]) => unknown) | null;
   returnIndex: boolean;
   signal: AbortSignal | undefined;
+  /** Where batch arrays are allocated (fresh, or recycled with `reuseBatches`). */
+  buffers: BatchBuffers;
   onSkip(count: number): void;
   log(message: string): void;
 }
@@ -47,7 +50,8 @@ interface RunResult {
 
 interface RawBatch {
   ids: Int32Array;
-  payload: unknown[][];
+  /** Per payload tensor: the gathered batch value, or packed bytes for worker-decoded tensors. */
+  payload: unknown[];
 }
 
 interface DecodedBatch {
@@ -156,10 +160,42 @@ function sizeOf(v: unknown): number {
   return 8;
 }
 
+/** A run whose samples still wait in the shuffle buffer (or in the batch being cut). */
+interface HeldRun {
+  start: number;
+  values: unknown[][];
+  left: number;
+}
+
+/** The samples of a batch for one tensor: one array when all are NDArrays of one dtype and shape, else the list. */
+function gather(buffers: BatchBuffers, n: number, at: (j: number) => unknown): unknown {
+  const first = at(0);
+  if (!isNDArray(first)) return Array.from({ length: n }, (_, j) => at(j));
+  for (let j = 1; j < n; j++) {
+    const v = at(j);
+    if (!isNDArray(v) || v.dtype !== first.dtype || !equalShapes(v.shape, first.shape)) return Array.from({ length: n }, (_, k) => at(k));
+  }
+  const each = first.data.length;
+  const out = buffers.alloc(first.dtype, n * each);
+  for (let j = 0; j < n; j++) out.set((at(j) as NDArray).data as never, j * each);
+  return ndarray(first.dtype, [n, ...first.shape], out as never);
+}
+
+/** The compressed samples of a batch packed back to back (one buffer, transferred to a worker). */
+function packBytes(n: number, at: (j: number) => unknown): { bytes: Uint8Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(n + 1);
+  for (let j = 0; j < n; j++) offsets[j + 1] = offsets[j]! + (at(j) as Uint8Array).byteLength;
+  const bytes = new Uint8Array(offsets[n]!);
+  for (let j = 0; j < n; j++) bytes.set(at(j) as Uint8Array, offsets[j]!);
+  return { bytes, offsets };
+}
+
 async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
   const payloadTensors = ctx.tensors.filter((t) => t.kind !== "column");
   const fixedBytes = ctx.tensors.reduce((s, t) => s + (t.kind === "column" ? t.estimateBytes : 0), 0);
-  const payload = new Map<number, unknown[]>();
+  // Record k (a position in the epoch order) lives in run held[runOf[k]] until its batch is cut: no per-sample objects.
+  const runOf = payloadTensors.length > 0 ? new Uint32Array(ctx.order.length) : null;
+  const held: (HeldRun | undefined)[] = [];
   const B = ctx.batchSize;
   const ready: Int32Array[] = [];
   let cur = new Int32Array(B);
@@ -173,33 +209,47 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
     }
   };
   const take = (ids: Int32Array): RawBatch => {
-    if (payloadTensors.length === 0) return { ids, payload: [] };
-    const cols = payloadTensors.map(() => new Array<unknown>(ids.length));
-    for (let j = 0; j < ids.length; j++) {
-      const rec = payload.get(ids[j]!)!;
-      payload.delete(ids[j]!);
-      for (let t = 0; t < cols.length; t++) cols[t]![j] = rec[t];
+    if (!runOf) return { ids, payload: [] };
+    const n = ids.length;
+    const payload: unknown[] = new Array(payloadTensors.length);
+    for (let t = 0; t < payloadTensors.length; t++) {
+      const at = (j: number): unknown => {
+        const k = ids[j]!;
+        const run = held[runOf[k]!]!;
+        return run.values[t]![k - run.start];
+      };
+      const kind = payloadTensors[t]!.kind;
+      payload[t] = kind === "read" ? gather(ctx.buffers, n, at) : kind === "codec" ? packBytes(n, at) : Array.from({ length: n }, (_, j) => at(j));
     }
-    return { ids, payload: cols };
+    for (let j = 0; j < n; j++) {
+      const r = runOf[ids[j]!]!;
+      if (--held[r]!.left === 0) held[r] = undefined;
+    }
+    return { ids, payload };
   };
   const buffer = ctx.buffer;
+  let runNo = 0;
   for await (const run of readRuns(ctx, payloadTensors)) {
     let skipped = 0;
+    const r = runNo++;
+    if (runOf) held[r] = { start: run.start, values: run.values, left: 0 };
     for (let k = run.start; k < run.end; k++) {
       const j = k - run.start;
       if (run.failed?.[j]) {
         skipped++;
         continue;
       }
-      let size = fixedBytes;
-      if (payloadTensors.length > 0) {
-        const rec = run.values.map((vals) => vals[j]);
-        if (buffer) for (const v of rec) size += sizeOf(v);
-        payload.set(k, rec);
+      if (runOf) {
+        runOf[k] = r;
+        held[r]!.left++;
       }
-      if (buffer) buffer.push(k, size, emit);
-      else emit(k);
+      if (buffer) {
+        let size = fixedBytes;
+        for (let t = 0; t < run.values.length; t++) size += sizeOf(run.values[t]![j]);
+        buffer.push(k, size, emit);
+      } else emit(k);
     }
+    if (runOf && held[r]!.left === 0) held[r] = undefined;
     if (skipped) ctx.onSkip(skipped);
     for (const ids of ready) yield take(ids);
     ready.length = 0;
@@ -210,14 +260,6 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
   }
   for (const ids of ready) yield take(ids);
   if (fill > 0 && !ctx.dropLast) yield take(cur.subarray(0, fill));
-}
-
-function concatBytes(samples: unknown[]): { bytes: Uint8Array; offsets: Uint32Array } {
-  const offsets = new Uint32Array(samples.length + 1);
-  for (let j = 0; j < samples.length; j++) offsets[j + 1] = offsets[j]! + (samples[j] as Uint8Array).byteLength;
-  const bytes = new Uint8Array(offsets[samples.length]!);
-  for (let j = 0; j < samples.length; j++) bytes.set(samples[j] as Uint8Array, offsets[j]!);
-  return { bytes, offsets };
 }
 
 function fromDecoded(d: DecodedTensor, method: string): unknown {
@@ -241,17 +283,16 @@ async function decodeBatch(ctx: EpochContext, raw: RawBatch): Promise<DecodedBat
     const plan = ctx.tensors[t]!;
     if (plan.kind === "column") {
       const dense = plan.dense!;
-      const out = allocTyped(dense.dtype, n) as TypedArray;
+      const out = ctx.buffers.alloc(dense.dtype, n);
       const src = dense.data as TypedArray;
       for (let j = 0; j < n; j++) (out as Uint32Array)[j] = (src as Uint32Array)[ctx.order[raw.ids[j]!]!]!;
       values[t] = ndarray(dense.dtype, [n, ...plan.sampleShape], out as never);
       continue;
     }
     const samples = raw.payload[p++]!;
-    if (plan.kind === "read") values[t] = collateValues(samples);
-    else if (plan.kind === "bytes") values[t] = samples;
+    if (plan.kind !== "codec") values[t] = samples;
     else {
-      const { bytes, offsets } = concatBytes(samples);
+      const { bytes, offsets } = samples as { bytes: Uint8Array; offsets: Uint32Array };
       jobs.push({ tensor: plan.name, codec: plan.codec!, method: plan.method === "image" ? "image" : "numpy", bytes, offsets });
       jobSlots.push(t);
     }
@@ -273,7 +314,7 @@ async function decodeBatch(ctx: EpochContext, raw: RawBatch): Promise<DecodedBat
 }
 
 function indexArray(ctx: EpochContext, ids: Int32Array): NDArray {
-  const out = new Uint32Array(ids.length);
+  const out = ctx.buffers.alloc("uint32", ids.length) as Uint32Array;
   for (let j = 0; j < ids.length; j++) out[j] = ctx.roots[ctx.order[ids[j]!]!]!;
   return ndarray("uint32", [ids.length], out);
 }

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from "@shoal/core";
 import { type TensorColumn, type TensorSource, type View, view } from "@shoal/views";
+import { BatchBuffers } from "./batch-buffers.ts";
 import { runEpoch } from "./epoch.ts";
 import { LoaderConfigError } from "./errors.ts";
 import { baseSeed, epochRng } from "./rng.ts";
@@ -49,8 +50,13 @@ function positiveInt(name: string, v: number): void {
 }
 
 function hardwareThreads(): number {
-  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return typeof n === "number" && n > 0 ? n : Infinity;
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+  const n = g.navigator?.hardwareConcurrency;
+  if (typeof n === "number" && n > 0) return n;
+  // Node 20 has no navigator: more workers than cores only fight over them, so ask node:os.
+  const os = g.process?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+  const m = os?.availableParallelism?.();
+  return typeof m === "number" && m > 0 ? m : Infinity;
 }
 
 export class DataLoader implements AsyncIterable<unknown> {
@@ -239,6 +245,8 @@ export class DataLoader implements AsyncIterable<unknown> {
     const batchSize = this.#state.batch?.size ?? 1;
     const total = order.length;
     let done = 0;
+    const prefetch = (numpy.prefetchFactor ?? 2) * Math.max(1, pool ? pool.size : 1);
+    const buffers = new BatchBuffers(numpy.reuseBatches ?? false, prefetch + 2);
     this.#rt.running++;
     try {
       const epochIterator = runEpoch({
@@ -251,7 +259,8 @@ export class DataLoader implements AsyncIterable<unknown> {
         buffer: shuffle ? new ShuffleBuffer(shuffle.bufferSizeMB * MB, epochRng(shuffle.seed, epoch, rank), order.length) : null,
         ignoreErrors: this.#state.options.ignoreErrors ?? false,
         numThreads: numpy.numThreads ?? 4,
-        prefetch: (numpy.prefetchFactor ?? 2) * Math.max(1, pool ? pool.size : 1),
+        prefetch,
+        buffers,
         pool,
         transform: this.#state.transform ?? null,
         collate: numpy.collate ?? null,
@@ -266,6 +275,8 @@ export class DataLoader implements AsyncIterable<unknown> {
         done = Math.min(total, done + batchSize);
         numpy.onProgress?.(done, total);
         yield batch;
+        // The consumer asked for the next batch: with reuseBatches, this one's arrays may now be refilled.
+        buffers.release(batch);
       }
       this.#log(`epoch ${epoch} done: ${total} samples, ${this.#rt.skipped} skipped so far`);
     } finally {

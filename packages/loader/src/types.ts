@@ -66,6 +66,12 @@ export interface NumpyOptions {
   decodeMethod?: Record<string, DecodeMethod>;
   /** Keep workers alive between epochs (until `close()`). */
   persistentWorkers?: boolean;
+  /**
+   * Recycle batch arrays: a batch's arrays are valid until the next batch is requested, then refilled (copy what you
+   * keep). Default false (every batch gets fresh arrays). Saves the page faults of fresh multi-MB buffers, which
+   * dominate raw-tensor epochs.
+   */
+  reuseBatches?: boolean;
   /** Add `index` (root row indices, uint32) to each batch. */
   returnIndex?: boolean;
   /** Merges the samples of a batch (after transform) into whatever the training loop wants. */
