@@ -63,6 +63,14 @@ interface DecodedBatch {
 
 const RUN_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Optional bulk form of `readBytes` on a stored column (root-row indices): the stored bytes of many samples with one
+ * ranged read per chunk. Feature-detected; without it each sample is one `readBytes` call.
+ */
+interface BulkBytes {
+  readBytesMany?(indices: ArrayLike<number>, opts?: { signal?: AbortSignal }): Promise<{ bytes: Uint8Array; compression: string | null }[]>;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -114,6 +122,17 @@ async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], start: 
         }
       }
       const col = t.col;
+      const many = (t.base as BulkBytes).readBytesMany;
+      if (many) {
+        // One request per chunk instead of one per sample, when the stored column offers it.
+        const roots = Uint32Array.from(positions, (p) => ctx.roots[p]!);
+        try {
+          return (await many.call(t.base, roots, opts)).map((r) => r.bytes);
+        } catch (e) {
+          if (ctx.signal?.aborted) throw e;
+          // Fall through to per-sample reads, which name the failing sample.
+        }
+      }
       return Promise.all(
         Array.from(positions, (p, j) =>
           col.readBytes!(p, opts).then(

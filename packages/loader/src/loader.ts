@@ -127,6 +127,9 @@ export class DataLoader implements AsyncIterable<unknown> {
     if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new InvalidArgumentError(`[shoal] numWorkers must be a non-negative integer, got ${numWorkers}`);
     positiveInt("numThreads", numThreads);
     positiveInt("prefetchFactor", prefetchFactor);
+    if (options.reuseBatches !== undefined && typeof options.reuseBatches !== "boolean") {
+      throw new InvalidArgumentError(`[shoal] reuseBatches must be a boolean, got ${String(options.reuseBatches)}`);
+    }
     if (tensors) {
       if (tensors.includes("index")) throw new LoaderConfigError("index is not a tensor, to get index, pass returnIndex: true");
       if (this.#state.transform && typeof this.#state.transform !== "function") {

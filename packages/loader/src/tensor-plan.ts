@@ -16,6 +16,8 @@ export interface TensorPlan {
   readonly kind: TensorKind;
   readonly method: DecodeMethod;
   readonly col: TensorColumn;
+  /** The stored column under the view (root-row indices), where `readBytes`/`readBytesMany` live. */
+  readonly base: TensorColumn;
   /** Sample codec name for `codec` tensors. */
   readonly codec: string | null;
   /** The whole column in view order, for `column` tensors. */
@@ -60,7 +62,7 @@ export async function planTensor(
   if (!allowed.includes(method)) {
     throw new LoaderConfigError(`decode_method ${method} not supported for tensor ${name}. Supported methods for this tensor are ${allowed.join(", ")}`);
   }
-  const common = { name, method, col, estimateBytes: estimate(meta) };
+  const common = { name, method, col, base, estimateBytes: estimate(meta) };
   if (method === "tobytes" || method === "image") {
     if (!base.readBytes) throw new UnsupportedError("readBytes", `[shoal] tensor ${name} does not expose its stored bytes, needed by decode method ${method}`);
     if (method === "tobytes") return { ...common, kind: "bytes", codec: null, dense: null, sampleShape: [] };
