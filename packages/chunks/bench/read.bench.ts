@@ -115,6 +115,28 @@ const rate = async (count: number, f: (k: number) => unknown): Promise<number> =
   emit({ bench: "chunks-random-read-uncompressed-first-touch", metric: "samples/s", ...compare(r.first, r.pread), baseline: "fs.readSync at offset into one reused buffer (pread)", note: `${note}; after clearCache: header fetch per chunk, checksum per read` });
   emit({ bench: "chunks-random-read-uncompressed-vs-zarrita", metric: "samples/s", ...compare(r.steady, r.zarr, 1), baseline: `zarrita get of one sample, FileSystemStore, chunks [${per},224,224,3] raw`, note: `zarrita: ${zReads} reads` });
   emit({ bench: "chunks-random-read-uncompressed-first-touch-vs-zarrita", metric: "samples/s", ...compare(r.first, r.zarr, 1), baseline: `zarrita get of one sample, FileSystemStore, chunks [${per},224,224,3] raw` });
+  // Batches of 32 random samples: readMany + one set per sample into the batch (what a loader does with copies)
+  // against readManyInto (one copy into the batch) and pread of each sample straight into the batch.
+  const B = 32;
+  const batches = Math.floor(READS / B);
+  const batch = new Uint8Array(B * S);
+  const viaMany = async (b: number) => {
+    const got = (await images.readMany(order.subarray(b * B, b * B + B))) as { data: Uint8Array }[];
+    got.forEach((g, j) => batch.set(g.data, j * S));
+  };
+  const viaInto = (b: number) => images.readManyInto(order.subarray(b * B, b * B + B), batch);
+  const viaPread = (b: number) => {
+    for (let j = 0; j < B; j++) pread(order[b * B + j]!, batch.subarray(j * S, j * S + S));
+  };
+  const q = { many: [] as number[], into: [] as number[], pread: [] as number[] };
+  await rate(batches, viaInto);
+  for (let rep = 0; rep < REPS; rep++) {
+    q.pread.push(B * (await rate(batches, viaPread)));
+    q.many.push(B * (await rate(batches, viaMany)));
+    q.into.push(B * (await rate(batches, viaInto)));
+  }
+  emit({ bench: "chunks-batch-read-into", metric: "samples/s", ...compare(q.into, q.pread), baseline: "fs.readSync of each sample into its batch slot", note: `batches of ${B} random samples` });
+  emit({ bench: "chunks-batch-read-into-vs-readMany", metric: "samples/s", ...compare(q.into, q.many), baseline: "readMany + set of each sample into the batch" });
 }
 
 // ---------- lz4 chunks ----------

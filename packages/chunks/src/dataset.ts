@@ -56,7 +56,8 @@ export interface OpenOptions {
   cacheBytes?: number;
   /**
    * When a checksum group read by byte range is verified: `"once"` (default) the first time its bytes come from the
-   * store while its chunk header is cached, `"always"` on every read. Whole chunks are verified on every fetch.
+   * store in this session (whole chunk objects too, when fetched again after eviction; `clearCache()` starts over),
+   * `"always"` on every read.
    * Why "once": hashing a 150 KB sample costs more than reading it from the page cache, and re-reading the same
    * immutable object within a session finds the bytes that already passed.
    */
@@ -195,6 +196,8 @@ export class DatasetEngine implements TensorSource {
 
   /** Drops cached chunk headers and payloads (unflushed data is kept). */
   clearCache(): void {
+    // Cold again: checksum groups are verified anew too (OpenOptions.verifyChecksums "once").
+    for (const t of this.#tensors.values()) t.forgetVerified();
     this.headers.clear();
     this.payloads.clear();
     this.columns.clear();

@@ -23,11 +23,20 @@ export function chunkBytes(c: DecodedChunk): number {
   return c.payload.byteLength + c.header.headerLength + (c.cursor ? c.cursor.src.byteLength : 0);
 }
 
-/** Parses and verifies a whole chunk object; payloads of codecs other than lz4 are decoded at once. */
-export async function decodeChunk(bytes: Uint8Array, key: string, loadCodec: (name: string) => Promise<BytesCodec>): Promise<DecodedChunk> {
+/**
+ * Parses and verifies a whole chunk object; payloads of codecs other than lz4 are decoded at once. `skipPayloadCheck`
+ * (the caller already verified this immutable object's payload in this session) skips hashing the payload; the header
+ * checksum and the payload length are still checked.
+ */
+export async function decodeChunk(
+  bytes: Uint8Array, key: string, loadCodec: (name: string) => Promise<BytesCodec>, skipPayloadCheck = false,
+): Promise<DecodedChunk> {
   const header = parseHeader(bytes, key);
   const stored = bytes.subarray(header.headerLength);
-  verifyPayload(header, stored, key);
+  if (!skipPayloadCheck) verifyPayload(header, stored, key);
+  else if (stored.byteLength !== header.storedLength) {
+    throw new CorruptChunkError(key, bytes.byteLength, `payload is ${stored.byteLength} bytes, header says ${header.storedLength}`);
+  }
   if (!(header.flags & FLAG_CHUNK_COMPRESSED)) return { header, payload: stored, decoded: stored.byteLength, cursor: null };
   if (header.chunkCodec === "lz4") {
     let cursor: Lz4Cursor | null;

@@ -3,15 +3,16 @@
  * stopped. A random read of one sample in a chunk-compressed chunk then decodes only the payload prefix up to that
  * sample, and later reads extend the same decode instead of starting over.
  *
- * Why here and not in @shoal/codecs: its block decoder always runs to the end of the input. This belongs there as a
- * `decode(data, { stopAt })` / resumable cursor; move it once the codec offers one.
+ * Why here and not in @shoal/codecs: its block decoder (`lz4DecompressBlock`) still always runs to the end of the
+ * input. This belongs there as a `decode(data, { stopAt })` / resumable cursor; move it once the codec offers one.
+ * Until then this loop mirrors the codec's, fast path included, so a resumable decode costs no more than a whole one.
  * @module
  */
 import { CorruptDataError } from "@shoal/core";
 
 const MIN_MATCH = 4;
 /** Below this a byte loop beats `copyWithin`/`set`, whose call overhead costs more than the copy. */
-const COPY_LOOP_MAX = 32;
+const COPY_LOOP_MAX = 64;
 
 /** Where a paused decode stands: the next token at `ip` of `src`, the output written up to `op`. */
 export interface Lz4Cursor {
@@ -37,9 +38,25 @@ export function lz4DecodeUntil(cursor: Lz4Cursor, dst: Uint8Array, stopAt: numbe
   const dstEnd = dst.byteLength;
   let ip = cursor.ip;
   let op = cursor.op;
+  // Positions before which a short sequence (≤ 14 literals, ≤ 18-byte match) cannot run past either end.
+  const srcFast = srcEnd - 16;
+  const dstFast = dstEnd - 32;
   while (op < stopAt && ip < srcEnd) {
     const token = src[ip++]!;
     let litLen = token >>> 4;
+    // Fast path (as in @shoal/codecs' block decoder): the common short sequence with room on both sides needs only
+    // its match offset checked.
+    if (ip < srcFast && op < dstFast && litLen < 15 && (token & 15) < 15) {
+      const litEnd = ip + litLen;
+      while (ip < litEnd) dst[op++] = src[ip++]!;
+      const offset = src[ip]! | (src[ip + 1]! << 8);
+      let from = op - offset;
+      if (offset === 0 || from < 0) fail(`match offset ${offset} points before the start of the output`, ip);
+      ip += 2;
+      const matchEnd = op + (token & 15) + MIN_MATCH;
+      while (op < matchEnd) dst[op++] = dst[from++]!;
+      continue;
+    }
     if (litLen === 15) {
       let byte = 255;
       while (byte === 255) {

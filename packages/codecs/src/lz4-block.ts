@@ -183,7 +183,14 @@ export function lz4DecompressBlock(
       if (offset === 0 || from < windowStart) fail(codec, `match offset ${offset} points before the start of the output`, srcBase + ip);
       ip += 2;
       const matchEnd = op + (token & 15) + MIN_MATCH;
-      // Byte by byte so that overlapping matches (offset < length) repeat the bytes just written.
+      // Byte by byte in order, so overlapping matches (offset < length) repeat the bytes just written; the first
+      // MIN_MATCH bytes always exist, unrolled.
+      dst[op] = dst[from]!;
+      dst[op + 1] = dst[from + 1]!;
+      dst[op + 2] = dst[from + 2]!;
+      dst[op + 3] = dst[from + 3]!;
+      op += MIN_MATCH;
+      from += MIN_MATCH;
       while (op < matchEnd) dst[op++] = dst[from++]!;
       continue;
     }

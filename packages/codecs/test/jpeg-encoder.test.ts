@@ -1,4 +1,7 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type NDArray, ndarray } from "@shoal/core";
 import jpegJs from "jpeg-js";
 import { test } from "uvu";
@@ -39,17 +42,34 @@ function jpegJsDecode(bytes: Uint8Array): Uint8Array {
 const hasDjpeg = spawnSync("djpeg", ["-version"]).status === 0;
 const hasCjpeg = spawnSync("cjpeg", ["-version"]).status === 0;
 
+const scratch = mkdtempSync(join(tmpdir(), "shoal-jpeg-"));
+let scratchFiles = 0;
+
 /** libjpeg-turbo's decode as binary PPM/PGM pixels, or undefined where `djpeg` is not installed. */
 function djpeg(bytes: Uint8Array): { channels: number; pixels: Uint8Array } | undefined {
   if (!hasDjpeg) return undefined;
-  const run = spawnSync("djpeg", ["-pnm"], { input: bytes, maxBuffer: 1 << 26 });
+  // Files, not pipes: piping input and output at once deadlocks some runtimes' spawnSync past 64 KiB.
+  const input = join(scratch, `${scratchFiles}.jpg`);
+  const output = join(scratch, `${scratchFiles++}.pnm`);
+  writeFileSync(input, bytes);
+  const run = spawnSync("djpeg", ["-pnm", "-outfile", output, input]);
   // libjpeg reports damage ("Corrupt JPEG data: …") as a warning on stderr and still exits 0.
   assert.is(new TextDecoder().decode(run.stderr), "", "djpeg warnings");
   assert.is(run.status, 0, "djpeg exit status");
-  const out = new Uint8Array(run.stdout);
+  const out = new Uint8Array(readFileSync(output));
   const m = /^P([56])\s+\d+\s+\d+\s+255\s/.exec(new TextDecoder("latin1").decode(out.subarray(0, 40)));
   if (!m) throw new Error("djpeg wrote no binary PNM");
   return { channels: m[1] === "6" ? 3 : 1, pixels: out.subarray(m[0].length) };
+}
+
+/** cjpeg's baseline encode of binary PPM `ppm`. */
+function cjpeg(ppm: Uint8Array, quality: number): Uint8Array {
+  const input = join(scratch, `${scratchFiles}.ppm`);
+  const output = join(scratch, `${scratchFiles++}.jpg`);
+  writeFileSync(input, ppm);
+  const run = spawnSync("cjpeg", ["-quality", String(quality), "-baseline", "-outfile", output, input]);
+  assert.is(run.status, 0, "cjpeg exit status");
+  return new Uint8Array(readFileSync(output));
 }
 
 /** The payload of every `marker` segment before the scan. */
@@ -169,7 +189,7 @@ test("quantisation and Huffman tables are libjpeg's (cjpeg -baseline where insta
     if (quality === 75) assert.equal([...dqt.subarray(0, 9)], [0, 8, 6, 6, 7, 6, 5, 8, 7]);
     if (!hasCjpeg) continue;
     const ppm = new Uint8Array([...new TextEncoder().encode("P6 16 16 255\n"), ...rgb]);
-    const theirs = new Uint8Array(execFileSync("cjpeg", ["-quality", String(quality), "-baseline"], { input: ppm }));
+    const theirs = cjpeg(ppm, quality);
     const join = (parts: Uint8Array[]) => parts.flatMap((p) => [...p]);
     assert.equal(join(segments(ours, 0xdb)), join(segments(theirs, 0xdb)), `DQT q${quality}`);
     assert.equal(join(segments(ours, 0xc4)), join(segments(theirs, 0xc4)), `DHT q${quality}`);
@@ -223,5 +243,7 @@ test("bad input → InvalidArgumentError, and the encoder still works afterwards
   assert.ok(throwsCode(() => jpeg.encode!(ok, { quality: 200 }), "InvalidArgumentError", /quality/));
   assert.equal(jpeg.decode(encoder.encode(ok)).shape, [4, 4, 3]);
 });
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();

@@ -3,7 +3,7 @@
  * in the dependency order) implements it by name, and so can any other reader (e.g. of Deep Lake 3.x datasets).
  * @module
  */
-import type { DType } from "./dtypes.ts";
+import type { DType, TypedArray } from "./dtypes.ts";
 import type { NDArray } from "./ndarray.ts";
 
 /** What one sample of a tensor reads as: arrays for numeric htypes, strings for text, JSON values for json/list. */
@@ -24,6 +24,17 @@ export interface ColumnMeta {
 
 export interface ReadOptions {
   signal?: AbortSignal;
+}
+
+export interface ReadIntoOptions extends ReadOptions {
+  /** Element index in `out` where the first sample goes (default 0). */
+  offset?: number;
+}
+
+/** The stored bytes of one sample and the sample compression they are in (null: raw little-endian elements). */
+export interface StoredBytes {
+  bytes: Uint8Array;
+  compression: string | null;
 }
 
 export interface TensorColumn {
@@ -54,8 +65,26 @@ export interface TensorColumn {
    * instead of awaiting `shape(i)` per row.
    */
   shapes?(opts?: ReadOptions): Promise<{ ndim: number; data: Uint32Array } | undefined>;
+  /**
+   * Many samples of one shape copied straight into the caller's buffer, back to back in the given order: sample
+   * `indices[k]` fills `out[offset + k * size, offset + (k + 1) * size)` where `size` is the product of the shape.
+   * Resolves to that common sample shape, so the batch is `ndarray(dtype, [indices.length, ...shape], out)`. `out`
+   * must be the typed array of the tensor's dtype (`dtypeInfo(dtype).ArrayType`, Uint16Array for float16) with room
+   * for every sample. Rejects with ShapeError when the samples' shapes differ or `out` is too small, and with
+   * DtypeError when `out` is of another type, before anything is written; an I/O or checksum error may leave `out`
+   * partly written. Optional: absent for non-array tensors. Why: `readMany` hands out one new array per sample (a
+   * safe copy) that a loader then copies again into its batch; this is exactly one copy from storage or the chunk
+   * cache into the batch, with no per-sample allocation.
+   */
+  readManyInto?(indices: ArrayLike<number>, out: TypedArray, opts?: ReadIntoOptions): Promise<readonly number[]>;
   /** The stored bytes of a sample and their compression (the loader's `tobytes` decode method). */
-  readBytes?(index: number, opts?: ReadOptions): Promise<{ bytes: Uint8Array; compression: string | null }>;
+  readBytes?(index: number, opts?: ReadOptions): Promise<StoredBytes>;
+  /**
+   * `readBytes` for many samples, in the given order, with one ranged read per chunk (nearby ranges coalesced)
+   * instead of one per sample. The bytes may be views of a buffer shared by the samples of one read: treat them as
+   * read-only. Why: on object stores one request per sample is the dominant cost.
+   */
+  readBytesMany?(indices: ArrayLike<number>, opts?: ReadOptions): Promise<StoredBytes[]>;
   /** Locality hint: the id of the chunk holding each sample, so readers can group work chunk by chunk. */
   chunkIds?(opts?: ReadOptions): Promise<Uint32Array>;
 }

@@ -247,7 +247,7 @@ test("dataset() loads or creates; link() and readBlob() make samples; bad paths 
   await rejects(empty("ftp://x/y"), "InvalidArgumentError");
   assert.equal(link("https://example.com/a.png", { credsKey: "k" }), { url: "https://example.com/a.png", credsKey: "k" });
   assert.throws(() => link(""), (e: unknown) => (e as { code?: string }).code === "InvalidArgumentError");
-  const blob = await readBlob(new Blob([await pngFile(2, 2, 1)]), { name: "a.png" });
+  const blob = await readBlob(new Blob([new Uint8Array(await pngFile(2, 2, 1))]), { name: "a.png" });
   assert.is(blob.compression, "png");
 });
 
