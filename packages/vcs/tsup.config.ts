@@ -1,15 +1,4 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.shared.ts";
 
-export default defineConfig({
-  entry: {"index":"src/index.ts"},
-  format: ["esm"],
-  // Keep "node:" specifiers: Deno resolves builtins only with the prefix.
-  removeNodeProtocol: false,
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  platform: "neutral",
-  splitting: true,
-  external: [/^node:/, /^@shoal\//],
-});
+export default defineConfig(packageConfig({ index: "src/index.ts" }));
