@@ -1,20 +1,11 @@
 // Child process of filestore.test.ts: flushes 200 samples, then extends forever until it is killed.
 import { ndarray } from "@shoal/core";
+import { patternBytes } from "@shoal/testing";
 import { FileStore } from "@shoal/storage/fs";
 import { DatasetEngine } from "@shoal/chunks";
 
 const dir = (globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2))[0];
-function noise(n, seed) {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const noise = (n, seed) => patternBytes(n, seed);
 const ds = await DatasetEngine.create(new FileStore(dir));
 const t = await ds.createTensor("x", { dtype: "uint8", maxChunkSize: 64 * 1024 });
 await t.extend(Array.from({ length: 200 }, (_, i) => ndarray("uint8", [4096], noise(4096, i + 1))));

@@ -1,3 +1,4 @@
+import { patternBytes } from "@shoal/testing";
 import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store } from "@shoal/storage";
 
 /** Wraps a store and counts requests, so tests can assert how many reads an operation made. */
@@ -35,15 +36,6 @@ export class CountingStore implements Store {
   }
 }
 
-/** Deterministic pseudo-random bytes (xorshift), so test data is varied but reproducible. */
 export function noise(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return patternBytes(n, seed);
 }

@@ -1,3 +1,4 @@
+import { patternBytes } from "@shoal/testing";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -31,17 +32,8 @@ export function sandbox(): Sandbox {
   };
 }
 
-/** Deterministic pseudo-random bytes (so deflate cannot shrink them much). */
 export function noise(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 255;
-  }
-  return out;
+  return patternBytes(n, seed);
 }
 
 /**
