@@ -1,10 +1,11 @@
 /**
  * One epoch: read runs of the epoch order (chunk by chunk, bounded look-ahead), pass records through the shuffle
  * buffer, cut batches, decode them (workers or in-thread, bounded prefetch), then drop failures, transform and
- * collate. Payloads of records waiting in the buffer are the only per-sample state.
+ * collate. Payloads of records waiting in the buffer are the only per-sample state; `into` tensors hold none, their
+ * samples are read when the batch is cut.
  * @module
  */
-import { type NDArray, type TypedArray, equalShapes, ndarray } from "@shoal/core";
+import { type NDArray, ShapeError, type TypedArray, equalShapes, ndarray, shapeSize } from "@shoal/core";
 import { collateValues, defaultCollate, dropSamples, imagesOf, isNDArray, sampleOf } from "./collate.ts";
 import { SampleReadError } from "./errors.ts";
 import type { BatchBuffers } from "./batch-buffers.ts";
@@ -52,6 +53,8 @@ interface RawBatch {
   ids: Int32Array;
   /** Per payload tensor: the gathered batch value, or packed bytes for worker-decoded tensors. */
   payload: unknown[];
+  /** Batch positions whose run read failed (ignoreErrors), ascending: dropped with the decode failures. */
+  failed: number[];
 }
 
 interface DecodedBatch {
@@ -73,6 +76,11 @@ interface BulkBytes {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Tensors read at run time (into the shuffle buffer); `column` and `into` tensors are read when a batch is cut. */
+function isPayload(t: TensorPlan): boolean {
+  return t.kind !== "column" && t.kind !== "into";
 }
 
 /** Splits the order into runs that stay inside one chunk and hold about RUN_BYTES of samples. */
@@ -183,35 +191,48 @@ function sizeOf(v: unknown): number {
 interface HeldRun {
   start: number;
   values: unknown[][];
+  failed: Uint8Array | null;
   left: number;
 }
 
-/** The samples of a batch for one tensor: one array when all are NDArrays of one dtype and shape, else the list. */
+/**
+ * The samples of a batch for one tensor: one array when all are NDArrays of one dtype and shape, else the list.
+ * Failed samples (undefined) leave their slot unwritten; the batch drops them later.
+ */
 function gather(buffers: BatchBuffers, n: number, at: (j: number) => unknown): unknown {
-  const first = at(0);
-  if (!isNDArray(first)) return Array.from({ length: n }, (_, j) => at(j));
-  for (let j = 1; j < n; j++) {
+  let first: NDArray | undefined;
+  for (let j = 0; j < n; j++) {
     const v = at(j);
-    if (!isNDArray(v) || v.dtype !== first.dtype || !equalShapes(v.shape, first.shape)) return Array.from({ length: n }, (_, k) => at(k));
+    if (v === undefined) continue;
+    if (!isNDArray(v)) return Array.from({ length: n }, (_, k) => at(k));
+    if (!first) first = v;
+    else if (v.dtype !== first.dtype || !equalShapes(v.shape, first.shape)) return Array.from({ length: n }, (_, k) => at(k));
   }
+  if (!first) return Array.from({ length: n }, (_, k) => at(k));
   const each = first.data.length;
   const out = buffers.alloc(first.dtype, n * each);
-  for (let j = 0; j < n; j++) out.set((at(j) as NDArray).data as never, j * each);
+  for (let j = 0; j < n; j++) {
+    const v = at(j) as NDArray | undefined;
+    if (v) out.set(v.data as never, j * each);
+  }
   return ndarray(first.dtype, [n, ...first.shape], out as never);
 }
 
-/** The compressed samples of a batch packed back to back (one buffer, transferred to a worker). */
+/** The compressed samples of a batch packed back to back (one buffer, transferred to a worker); failed ones empty. */
 function packBytes(n: number, at: (j: number) => unknown): { bytes: Uint8Array; offsets: Uint32Array } {
   const offsets = new Uint32Array(n + 1);
-  for (let j = 0; j < n; j++) offsets[j + 1] = offsets[j]! + (at(j) as Uint8Array).byteLength;
+  for (let j = 0; j < n; j++) offsets[j + 1] = offsets[j]! + ((at(j) as Uint8Array | undefined)?.byteLength ?? 0);
   const bytes = new Uint8Array(offsets[n]!);
-  for (let j = 0; j < n; j++) bytes.set(at(j) as Uint8Array, offsets[j]!);
+  for (let j = 0; j < n; j++) {
+    const b = at(j) as Uint8Array | undefined;
+    if (b) bytes.set(b, offsets[j]!);
+  }
   return { bytes, offsets };
 }
 
 async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
-  const payloadTensors = ctx.tensors.filter((t) => t.kind !== "column");
-  const fixedBytes = ctx.tensors.reduce((s, t) => s + (t.kind === "column" ? t.estimateBytes : 0), 0);
+  const payloadTensors = ctx.tensors.filter(isPayload);
+  const fixedBytes = ctx.tensors.reduce((s, t) => s + (isPayload(t) ? 0 : t.estimateBytes), 0);
   // Record k (a position in the epoch order) lives in run held[runOf[k]] until its batch is cut: no per-sample objects.
   const runOf = payloadTensors.length > 0 ? new Uint32Array(ctx.order.length) : null;
   const held: (HeldRun | undefined)[] = [];
@@ -228,8 +249,14 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
     }
   };
   const take = (ids: Int32Array): RawBatch => {
-    if (!runOf) return { ids, payload: [] };
+    if (!runOf) return { ids, payload: [], failed: [] };
     const n = ids.length;
+    const failed: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const k = ids[j]!;
+      const run = held[runOf[k]!]!;
+      if (run.failed?.[k - run.start]) failed.push(j);
+    }
     const payload: unknown[] = new Array(payloadTensors.length);
     for (let t = 0; t < payloadTensors.length; t++) {
       const at = (j: number): unknown => {
@@ -244,32 +271,31 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
       const r = runOf[ids[j]!]!;
       if (--held[r]!.left === 0) held[r] = undefined;
     }
-    return { ids, payload };
+    return { ids, payload, failed };
   };
   const buffer = ctx.buffer;
   let runNo = 0;
   for await (const run of readRuns(ctx, payloadTensors)) {
-    let skipped = 0;
     const r = runNo++;
-    if (runOf) held[r] = { start: run.start, values: run.values, left: 0 };
+    if (runOf) held[r] = { start: run.start, values: run.values, failed: run.failed, left: 0 };
     for (let k = run.start; k < run.end; k++) {
       const j = k - run.start;
-      if (run.failed?.[j]) {
-        skipped++;
-        continue;
-      }
+      // A failed record still takes its place in the buffer and its batch (where it is dropped), so a failure found
+      // at run time and one found when the batch is cut (`into` tensors, decoding) shape the epoch alike.
       if (runOf) {
         runOf[k] = r;
         held[r]!.left++;
       }
       if (buffer) {
         let size = fixedBytes;
-        for (let t = 0; t < run.values.length; t++) size += sizeOf(run.values[t]![j]);
+        for (let t = 0; t < run.values.length; t++) {
+          const v = run.values[t]![j];
+          size += v === undefined ? payloadTensors[t]!.estimateBytes : sizeOf(v);
+        }
         buffer.push(k, size, emit);
       } else emit(k);
     }
     if (runOf && held[r]!.left === 0) held[r] = undefined;
-    if (skipped) ctx.onSkip(skipped);
     for (const ids of ready) yield take(ids);
     ready.length = 0;
   }
@@ -291,15 +317,66 @@ function fromDecoded(d: DecodedTensor, method: string): unknown {
   return list.map((a) => (a ? imagesOf(ndarray("uint8", [1, ...a.shape], a.data as never))[0] : null));
 }
 
+/**
+ * The samples of a batch copied straight into one batch array by the stored column (`readManyInto`, root rows): one
+ * copy per sample. When the batch read fails, each sample is read on its own to name (or skip) the failing ones.
+ */
+async function readInto(ctx: EpochContext, plan: TensorPlan, ids: Int32Array): Promise<{ value: NDArray; failed: number[] }> {
+  plan.assertValid();
+  const n = ids.length;
+  const dtype = plan.dtype!;
+  const size = shapeSize(plan.sampleShape);
+  const out = ctx.buffers.alloc(dtype, n * size);
+  const value = ndarray(dtype, [n, ...plan.sampleShape], out as never) as NDArray;
+  const roots = new Uint32Array(n);
+  for (let j = 0; j < n; j++) roots[j] = ctx.roots[ctx.order[ids[j]!]!]!;
+  const base = plan.base;
+  const signal = ctx.signal;
+  const expect = (shape: readonly number[], root: number): void => {
+    if (!equalShapes(shape, plan.sampleShape)) {
+      throw new ShapeError(`[shoal] tensor ${JSON.stringify(plan.name)}: sample ${root} is [${shape.join(", ")}], the tensor's samples are [${plan.sampleShape.join(", ")}]`);
+    }
+  };
+  try {
+    expect(await base.readManyInto!(roots, out, { signal }), roots[0]!);
+    return { value, failed: [] };
+  } catch (e) {
+    if (signal?.aborted) throw e;
+  }
+  // Ascending order: a sample larger than its slot can only spill into slots not yet read (and a sample near the end
+  // is rejected before anything is written), so every kept slot holds its own sample.
+  const failed: number[] = [];
+  for (let j = 0; j < n; j++) {
+    try {
+      expect(await base.readManyInto!(roots.subarray(j, j + 1), out, { signal, offset: j * size }), roots[j]!);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      if (!ctx.ignoreErrors) throw new SampleReadError(plan.name, roots[j]!, "read", { cause: e });
+      failed.push(j);
+    }
+  }
+  return { value, failed };
+}
+
 async function decodeBatch(ctx: EpochContext, raw: RawBatch): Promise<DecodedBatch> {
   const n = raw.ids.length;
-  const failed = new Set<number>();
+  const failed = new Set<number>(raw.failed);
   const values: unknown[] = new Array(ctx.tensors.length);
   const jobs: DecodeJob[] = [];
   const jobSlots: number[] = [];
+  const reads: Promise<void>[] = [];
   let p = 0;
   for (let t = 0; t < ctx.tensors.length; t++) {
     const plan = ctx.tensors[t]!;
+    if (plan.kind === "into") {
+      reads.push(
+        readInto(ctx, plan, raw.ids).then((r) => {
+          values[t] = r.value;
+          for (const j of r.failed) failed.add(j);
+        }),
+      );
+      continue;
+    }
     if (plan.kind === "column") {
       const dense = plan.dense!;
       const out = ctx.buffers.alloc(dense.dtype, n);
@@ -317,7 +394,11 @@ async function decodeBatch(ctx: EpochContext, raw: RawBatch): Promise<DecodedBat
     }
   }
   if (jobs.length > 0) {
+    // Batch reads run while the workers decode.
+    const pending = reads.length > 0 ? Promise.all(reads) : null;
+    pending?.catch(() => undefined);
     const decoded = ctx.pool ? await ctx.pool.decode(jobs) : await Promise.all(jobs.map((j) => decodeJob(j)));
+    if (pending) await pending;
     for (let i = 0; i < decoded.length; i++) {
       const d = decoded[i]!;
       const t = jobSlots[i]!;
@@ -328,7 +409,7 @@ async function decodeBatch(ctx: EpochContext, raw: RawBatch): Promise<DecodedBat
       }
       values[t] = fromDecoded(d, plan.method);
     }
-  }
+  } else if (reads.length > 0) await Promise.all(reads);
   return { ids: raw.ids, values, failed: [...failed].sort((a, b) => a - b) };
 }
 

@@ -1,15 +1,16 @@
 /**
- * How each selected tensor is loaded, decided once per loader: a dense column gathered with typed arrays, decoded
- * samples from `readMany`, stored bytes (`tobytes`), or compressed samples decoded by the codec (in workers).
+ * How each selected tensor is loaded, decided once per loader: a dense column gathered with typed arrays, fixed-shape
+ * samples copied straight into the batch (`readManyInto`), decoded samples from `readMany`, stored bytes (`tobytes`),
+ * or compressed samples decoded by the codec (in workers).
  * @module
  */
-import { type NDArray, UnsupportedError, dtypeInfo, shapeSize } from "@shoal/core";
+import { type DType, type NDArray, UnsupportedError, dtypeInfo, equalShapes, shapeSize } from "@shoal/core";
 import type { ColumnMeta, TensorColumn, TensorSource } from "@shoal/views";
 import { isSampleCodec } from "./codecs.ts";
 import { LoaderConfigError } from "./errors.ts";
 import type { DecodeMethod } from "./types.ts";
 
-export type TensorKind = "column" | "read" | "bytes" | "codec";
+export type TensorKind = "column" | "into" | "read" | "bytes" | "codec";
 
 export interface TensorPlan {
   readonly name: string;
@@ -22,7 +23,12 @@ export interface TensorPlan {
   readonly codec: string | null;
   /** The whole column in view order, for `column` tensors. */
   readonly dense: NDArray | null;
+  /** Element type of `column` and `into` tensors. */
+  readonly dtype: DType | null;
+  /** Sample shape of `column` and `into` tensors. */
   readonly sampleShape: readonly number[];
+  /** Throws when the view went stale; `into` reads go to the base column, past the view's own check. */
+  readonly assertValid: () => void;
   /** Estimated bytes per sample (for run sizing and fixed-size buffer accounting). */
   readonly estimateBytes: number;
 }
@@ -41,15 +47,30 @@ function estimate(meta: ColumnMeta): number {
   return Math.max(1, shapeSize(meta.maxShape) * dtypeInfo(meta.dtype).itemSize);
 }
 
+/** What the loader needs of a view (a plain source has none of it). */
+type ViewLike = TensorSource & { source?: TensorSource; subSampleIndex?: readonly unknown[]; assertValid?: () => void };
+
 /** The column holding the stored data (a view's base column), where capabilities like readBytes live. */
-function baseColumn(source: TensorSource & { source?: TensorSource }, name: string): TensorColumn {
+function baseColumn(source: ViewLike, name: string): TensorColumn {
   const root = source.source;
   if (root && root.tensorNames().includes(name)) return root.tensor(name);
   return source.tensor(name);
 }
 
+/**
+ * Fixed-shape numeric samples that need no codec (raw or chunk-compressed) and whose stored column copies many of
+ * them into a caller's buffer. Root samples must be the view's samples, so not under a sub-sample index.
+ */
+function intoShape(source: ViewLike, col: TensorColumn, base: TensorColumn): readonly number[] | null {
+  const m = col.meta;
+  if (typeof base.readManyInto !== "function" || !m.dtype || m.sampleCompression) return null;
+  if (!m.minShape || !m.maxShape || !equalShapes(m.minShape, m.maxShape)) return null;
+  if ((source.subSampleIndex?.length ?? 0) > 0) return null;
+  return m.maxShape;
+}
+
 export async function planTensor(
-  source: TensorSource & { source?: TensorSource },
+  source: ViewLike,
   name: string,
   method: DecodeMethod,
   useWorkers: boolean,
@@ -62,7 +83,8 @@ export async function planTensor(
   if (!allowed.includes(method)) {
     throw new LoaderConfigError(`decode_method ${method} not supported for tensor ${name}. Supported methods for this tensor are ${allowed.join(", ")}`);
   }
-  const common = { name, method, col, base, estimateBytes: estimate(meta) };
+  const assertValid = (): void => source.assertValid?.();
+  const common = { name, method, col, base, estimateBytes: estimate(meta), dtype: null, assertValid };
   if (method === "tobytes" || method === "image") {
     if (!base.readBytes) throw new UnsupportedError("readBytes", `[shoal] tensor ${name} does not expose its stored bytes, needed by decode method ${method}`);
     if (method === "tobytes") return { ...common, kind: "bytes", codec: null, dense: null, sampleShape: [] };
@@ -73,10 +95,12 @@ export async function planTensor(
     if (dense && dense.shape[0] === col.length) {
       const sampleShape = await col.shape(0, { signal });
       if (shapeSize(sampleShape) === 1) {
-        return { ...common, kind: "column", codec: null, dense, sampleShape, estimateBytes: dtypeInfo(dense.dtype).itemSize };
+        return { ...common, kind: "column", codec: null, dense, dtype: dense.dtype, sampleShape, estimateBytes: dtypeInfo(dense.dtype).itemSize };
       }
     }
   }
+  const fixed = intoShape(source, col, base);
+  if (fixed) return { ...common, kind: "into", codec: null, dense: null, dtype: meta.dtype!, sampleShape: fixed };
   const compression = meta.sampleCompression ?? null;
   if (useWorkers && compression && base.readBytes && (await isSampleCodec(compression))) {
     return { ...common, kind: "codec", codec: compression, dense: null, sampleShape: [] };

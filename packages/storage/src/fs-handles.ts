@@ -14,6 +14,7 @@ export interface Handle {
   lastUsed: number;
   /** Dropped from the cache (invalidated or evicted): closed once the last user releases it. */
   detached: boolean;
+  closed: boolean;
 }
 
 /** Handles kept open at most; the least recently used idle one is closed beyond this. */
@@ -38,6 +39,7 @@ function openFd(path: string): Promise<number | undefined> {
 }
 
 function closeFd(h: Handle): void {
+  h.closed = true;
   close(h.fd, () => undefined);
 }
 
@@ -82,6 +84,8 @@ export async function acquire(path: string): Promise<Handle | undefined> {
     }
     h = await pending;
     if (!h) return undefined;
+    // Between the open and this continuation another open may have evicted the handle while it had no user yet.
+    if (h.closed) return acquire(path);
   } else {
     handles.delete(path);
     handles.set(path, h);
@@ -95,7 +99,7 @@ async function openHandle(path: string): Promise<Handle | undefined> {
   const epoch = invalidations;
   const fd = await openFd(path);
   if (fd === undefined) return undefined;
-  const h: Handle = { fd, path, users: 0, lastUsed: Date.now(), detached: false };
+  const h: Handle = { fd, path, users: 0, lastUsed: Date.now(), detached: false, closed: false };
   if (epoch !== invalidations || handles.has(path)) {
     h.detached = true;
     return h;

@@ -4,7 +4,7 @@
  */
 import { ReadOnlyModeError, StorageError, UnsupportedError, assertKey, assertPrefix } from "@shoal/core";
 import { resolveRange } from "./range.ts";
-import { bytesForRange, rangeHeader, validateRange } from "./remote-range.ts";
+import { bytesForRange, emptyRange, rangeHeader, validateRange } from "./remote-range.ts";
 import { AttemptFailure, isRetryableStatus, readBody, resolveRetryOptions, withRetries } from "./request.ts";
 import type { ResolvedRetryOptions, RetryOptions } from "./request.ts";
 import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
@@ -73,20 +73,13 @@ export class HttpStore implements Store {
     const range = opts?.range;
     if (!range) return (await this.#request(key, "GET", undefined, opts?.signal))?.body;
     validateRange(key, range);
-    if (range.length === 0) return this.#emptyRange(key, range, opts?.signal);
+    if (range.length === 0) return emptyRange((k, o) => this.head(k, o), key, range, opts?.signal);
     const res = await this.#request(key, "GET", rangeHeader(range), opts?.signal);
     if (!res) return undefined;
     const bytes = bytesForRange(key, range, res.status, res.headers.get("content-range"), res.body);
-    return bytes === "unsatisfiable" ? this.#emptyRange(key, range, opts?.signal) : bytes;
+    return bytes === "unsatisfiable" ? emptyRange((k, o) => this.head(k, o), key, range, opts?.signal) : bytes;
   }
 
-  /** A zero-byte range cannot be asked for in a Range header; the object's size decides between empty and error. */
-  async #emptyRange(key: string, range: { offset: number; length?: number }, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
-    const info = await this.head(key, { signal });
-    if (!info) return undefined;
-    resolveRange(key, info.size, range);
-    return new Uint8Array(0);
-  }
 
   async head(key: string, opts?: RequestOptions): Promise<ObjectInfo | undefined> {
     assertKey(key);

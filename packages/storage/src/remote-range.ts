@@ -48,3 +48,19 @@ export function bytesForRange(
   }
   return body;
 }
+
+/**
+ * A zero-byte range cannot be asked for in a Range header, so remote stores answer it from the object's size:
+ * empty when the offset lies within the object, RangeError past its end, undefined when the key is missing.
+ */
+export async function emptyRange(
+  head: (key: string, opts: { signal?: AbortSignal }) => Promise<{ size: number } | undefined>,
+  key: string,
+  range: ByteRange,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array | undefined> {
+  const info = await head(key, { signal });
+  if (!info) return undefined;
+  resolveRange(key, info.size, range);
+  return new Uint8Array(0);
+}

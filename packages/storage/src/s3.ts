@@ -8,7 +8,7 @@ import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { resolveRange } from "./range.ts";
-import { bytesForRange, rangeHeader, validateRange } from "./remote-range.ts";
+import { bytesForRange, emptyRange, rangeHeader, validateRange } from "./remote-range.ts";
 import { AttemptFailure, isRetryableStatus, readBody, resolveRetryOptions, withRetries } from "./request.ts";
 import type { ResolvedRetryOptions, RetryOptions } from "./request.ts";
 import { assertBucket, credentialsFrom, encodeKeyPath, endpointFrom, isLoopbackOrIp, processEnv, regionFrom } from "./s3-config.ts";
@@ -134,21 +134,15 @@ export class S3Store implements Store {
     opts?.signal?.throwIfAborted();
     const range = opts?.range;
     if (range) validateRange(key, range);
-    if (range?.length === 0) return this.#emptyRange(key, range, opts?.signal);
+    if (range?.length === 0) return emptyRange((k, o) => this.head(k, o), key, range, opts?.signal);
     const headers: Record<string, string> = range ? { range: rangeHeader(range) } : {};
     const res = await this.#send(key, "GET of", { method: "GET", objectKey: this.prefix + key, headers, accept: [404, 416] }, opts?.signal);
     if (res.status === 404) return undefined;
     if (!range) return res.body;
     const bytes = bytesForRange(key, range, res.status, res.headers["content-range"], res.body);
-    return bytes === "unsatisfiable" ? this.#emptyRange(key, range, opts?.signal) : bytes;
+    return bytes === "unsatisfiable" ? emptyRange((k, o) => this.head(k, o), key, range, opts?.signal) : bytes;
   }
 
-  async #emptyRange(key: string, range: { offset: number; length?: number }, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
-    const info = await this.head(key, { signal });
-    if (!info) return undefined;
-    resolveRange(key, info.size, range);
-    return new Uint8Array(0);
-  }
 
   async set(key: string, value: Uint8Array, opts?: SetOptions): Promise<void> {
     assertKey(key);
