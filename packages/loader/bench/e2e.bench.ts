@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import jpeg from "jpeg-js";
-import { type NDArray, ndarray } from "@shoal/core";
+import { type NDArray, type TensorColumn, type TensorSource, ndarray } from "@shoal/core";
 import { getSampleCodec, lz4BlockBound, lz4CompressBlock, lz4DecompressBlock } from "@shoal/codecs";
 import { type DatasetEngine, createDatasetEngine, openDatasetEngine } from "@shoal/chunks";
 import { FileStore } from "@shoal/storage/fs";
@@ -61,6 +61,28 @@ async function epoch(loader: AsyncIterable<unknown>, key: string): Promise<numbe
   let n = 0;
   for await (const b of loader) n += ((b as Record<string, NDArray>)[key]!).shape[0]!;
   return n;
+}
+
+/** The dataset as a source without `readManyInto`: the loader's previous path (readMany, then a copy into the batch). */
+function readManyOnly(ds: TensorSource): TensorSource {
+  return {
+    length: ds.length,
+    tensorNames: () => ds.tensorNames(),
+    tensor(name: string): TensorColumn {
+      const col = ds.tensor(name);
+      return {
+        meta: col.meta,
+        length: col.length,
+        read: col.read.bind(col),
+        readMany: col.readMany.bind(col),
+        shape: col.shape.bind(col),
+        column: col.column?.bind(col),
+        chunkIds: col.chunkIds?.bind(col),
+        readBytes: col.readBytes?.bind(col),
+        readBytesMany: col.readBytesMany?.bind(col),
+      };
+    },
+  };
 }
 
 /** Image-like pixels (gradients, bars, a little noise): ~20 KB per 256² JPEG at q90, as in the perf notes. */
@@ -205,6 +227,28 @@ function rawCeiling(dir: string, n: number, codec: "none" | "lz4"): () => number
   };
 }
 
+/**
+ * The engine alone: every chunk's rows copied with one `readManyInto` into a reused buffer, chunks in shuffled order.
+ * What the loader can reach over this engine; the gap from here to k_rawloop is the engine's.
+ */
+async function engineCeiling(ds: DatasetEngine, n: number): Promise<() => Promise<number>> {
+  const col = ds.tensor("images");
+  const ids = await col.chunkIds!();
+  const runs = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    let run = runs.get(ids[i]!);
+    if (!run) runs.set(ids[i]!, (run = []));
+    run.push(i);
+  }
+  const list = [...runs.values()];
+  const scratch = new Uint8Array(Math.max(...list.map((r) => r.length)) * S);
+  return async () => {
+    const t0 = performance.now();
+    for (const c of shuffled(list.length)) await col.readManyInto!(list[c]!, scratch);
+    return n / ((performance.now() - t0) / 1000);
+  };
+}
+
 async function benchRaw(codec: "none" | "lz4"): Promise<void> {
   const n = codec === "none" ? RAW : LZ4;
   const dir = join(ROOT, `raw-${codec}`);
@@ -213,23 +257,32 @@ async function benchRaw(codec: "none" | "lz4"): Promise<void> {
   // The engine's decoded-chunk LRU would hold a small lz4 dataset whole; keep it below the dataset so every epoch
   // decodes its chunks, as the ceiling does.
   const ds = await openDatasetEngine(new FileStore(join(dir, "ds")), codec === "lz4" ? { cacheBytes: 2 * CHUNK } : {});
-  const make = (reuseBatches: boolean) => dataloader(ds).batch(32).shuffle({ seed: 4, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches });
-  const fresh = make(false);
-  const reused = make(true);
+  const make = (src: TensorSource, reuseBatches: boolean) => dataloader(src).batch(32).shuffle({ seed: 4, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches });
+  const fresh = make(ds, false);
+  const reused = make(ds, true);
+  const old = make(readManyOnly(ds), true);
+  const engine = await engineCeiling(ds, n);
   ceiling();
+  await engine();
   await epoch(fresh, "images");
   await epoch(reused, "images");
-  const r = { base: [] as number[], fresh: [] as number[], reused: [] as number[] };
+  await epoch(old, "images");
+  const r = { base: [] as number[], fresh: [] as number[], reused: [] as number[], old: [] as number[], engine: [] as number[] };
   for (let rep = 0; rep < REPS; rep++) {
     r.base.push(ceiling());
+    r.engine.push(await engine());
     r.reused.push(await rate(n, () => epoch(reused, "images")));
     r.fresh.push(await rate(n, () => epoch(fresh, "images")));
+    r.old.push(await rate(n, () => epoch(old, "images")));
   }
   const name = codec === "none" ? "raw224" : "raw224-lz4";
   const base = codec === "none" ? "k_rawloop warm (readSync + set into reused batch)" : "k_rawloop lz4 (readSync + lz4 block decode + set)";
   const extra = { samples: n, batch: 32, shuffle: "seed, 64 MB buffer", goal: codec === "none" ? 0.5 : 0.8 };
   emit(`loader-e2e-${name}-reuse`, "samples/s", r.reused, base, r.base, { ...extra, reuseBatches: true });
   emit(`loader-e2e-${name}`, "samples/s", r.fresh, base, r.base, { ...extra, reuseBatches: false });
+  emit(`loader-e2e-${name}-readMany-reuse`, "samples/s", r.old, base, r.base, { ...extra, reuseBatches: true, path: "readMany + copy (no readManyInto)" });
+  emit(`loader-e2e-${name}-reuse-vs-engine`, "samples/s", r.reused, "engine readManyInto of whole chunks (shuffled order) into a reused buffer", r.engine, { ...extra, reuseBatches: true });
+  emit(`loader-e2e-${name}-engine-vs-ceiling`, "samples/s", r.engine, base, r.base, { samples: n });
 }
 
 async function benchLabels(): Promise<void> {
@@ -292,6 +345,7 @@ async function benchS3(): Promise<void> {
     await copyStore(new FileStore(jpegDir), s3("jpeg"));
     const cases = [
       { name: "raw224", n: S3_RAW, dir: rawDir, prefix: "raw", make: (ds: DatasetEngine) => dataloader(ds).batch(32).shuffle({ seed: 5, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches: true }) },
+      { name: "raw224-no-batchReads", n: S3_RAW, dir: rawDir, prefix: "raw", make: (ds: DatasetEngine) => dataloader(ds).batch(32).shuffle({ seed: 5, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches: true, batchReads: false }) },
       { name: "jpeg-2w", n: S3_JPEGS, dir: jpegDir, prefix: "jpeg", make: (ds: DatasetEngine) => dataloader(ds).batch(64).numpy({ numWorkers: 2, tensors: ["images"], persistentWorkers: true }) },
     ];
     for (const c of cases) {

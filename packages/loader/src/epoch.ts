@@ -9,6 +9,7 @@ import { type NDArray, ShapeError, type TypedArray, equalShapes, ndarray, shapeS
 import { collateValues, defaultCollate, dropSamples, imagesOf, isNDArray, sampleOf } from "./collate.ts";
 import { SampleReadError } from "./errors.ts";
 import type { BatchBuffers } from "./batch-buffers.ts";
+import type { SamplePool } from "./sample-pool.ts";
 import type { ShuffleBuffer } from "./shuffle-buffer.ts";
 import type { TensorPlan } from "./tensor-plan.ts";
 import type { Batch, Transform } from "./types.ts";
@@ -100,7 +101,37 @@ function runsOf(ctx: EpochContext, payloadTensors: TensorPlan[]): Uint32Array {
   return Uint32Array.from(bounds);
 }
 
-async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], start: number, end: number): Promise<RunResult> {
+/** A sample of another shape than its tensor's fixed shape (the column's shape metadata was wrong). */
+function shapeMismatch(plan: TensorPlan, root: number, shape: readonly number[]): ShapeError {
+  return new ShapeError(`[shoal] tensor ${JSON.stringify(plan.name)}: sample ${root} is [${shape.join(", ")}], the tensor's samples are [${plan.sampleShape.join(", ")}]`);
+}
+
+/**
+ * The samples of a run for a `pooled` tensor: each copied once by the stored column (`readManyInto`, root rows) into
+ * a recycled array. One call per sample, so a failure names its sample; the chunk is fetched and decoded once.
+ */
+function readPooled(ctx: EpochContext, plan: TensorPlan, pool: SamplePool, positions: Uint32Array, fail: (j: number, cause: unknown) => void): Promise<unknown[]> {
+  plan.assertValid();
+  const roots = Uint32Array.from(positions, (p) => ctx.roots[p]!);
+  const signal = ctx.signal;
+  return Promise.all(
+    Array.from(roots, async (root, j) => {
+      const array = pool.take();
+      try {
+        const shape = await plan.base.readManyInto!(roots.subarray(j, j + 1), array, { signal });
+        if (!equalShapes(shape, plan.sampleShape)) throw shapeMismatch(plan, root, shape);
+        return ndarray(plan.dtype!, plan.sampleShape, array as never) as NDArray;
+      } catch (e) {
+        pool.give(array);
+        if (signal?.aborted) throw e;
+        fail(j, e);
+        return undefined;
+      }
+    }),
+  );
+}
+
+async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], pools: (SamplePool | null)[], start: number, end: number): Promise<RunResult> {
   const positions = ctx.order.subarray(start, end);
   const n = end - start;
   let failed: Uint8Array | null = null;
@@ -111,7 +142,8 @@ async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], start: 
   };
   const opts = { signal: ctx.signal };
   const values = await Promise.all(
-    payloadTensors.map(async (t) => {
+    payloadTensors.map(async (t, i) => {
+      if (t.kind === "pooled") return readPooled(ctx, t, pools[i]!, positions, (j, e) => fail(t, j, e));
       if (t.kind === "read") {
         try {
           return await t.col.readMany(positions, opts);
@@ -159,13 +191,13 @@ async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], start: 
 }
 
 /** Runs read ahead, at most `numThreads` in flight, yielded in order. */
-async function* readRuns(ctx: EpochContext, payloadTensors: TensorPlan[]): AsyncGenerator<RunResult> {
+async function* readRuns(ctx: EpochContext, payloadTensors: TensorPlan[], pools: (SamplePool | null)[]): AsyncGenerator<RunResult> {
   const bounds = runsOf(ctx, payloadTensors);
   const inflight: Promise<RunResult>[] = [];
   let next = 0;
   const count = bounds.length - 1;
   const start = (): void => {
-    const p = fetchRun(ctx, payloadTensors, bounds[next]!, bounds[next + 1]!);
+    const p = fetchRun(ctx, payloadTensors, pools, bounds[next]!, bounds[next + 1]!);
     p.catch(() => undefined);
     inflight.push(p);
     next++;
@@ -232,6 +264,7 @@ function packBytes(n: number, at: (j: number) => unknown): { bytes: Uint8Array; 
 
 async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
   const payloadTensors = ctx.tensors.filter(isPayload);
+  const pools = payloadTensors.map((t) => t.pool);
   const fixedBytes = ctx.tensors.reduce((s, t) => s + (isPayload(t) ? 0 : t.estimateBytes), 0);
   // Record k (a position in the epoch order) lives in run held[runOf[k]] until its batch is cut: no per-sample objects.
   const runOf = payloadTensors.length > 0 ? new Uint32Array(ctx.order.length) : null;
@@ -265,7 +298,15 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
         return run.values[t]![k - run.start];
       };
       const kind = payloadTensors[t]!.kind;
-      payload[t] = kind === "read" ? gather(ctx.buffers, n, at) : kind === "codec" ? packBytes(n, at) : Array.from({ length: n }, (_, j) => at(j));
+      payload[t] = kind === "read" || kind === "pooled" ? gather(ctx.buffers, n, at) : kind === "codec" ? packBytes(n, at) : Array.from({ length: n }, (_, j) => at(j));
+      const pool = pools[t];
+      if (pool && isNDArray(payload[t])) {
+        // Copied into the batch: the sample arrays serve the next run.
+        for (let j = 0; j < n; j++) {
+          const v = at(j) as NDArray | undefined;
+          if (v) pool.give(v.data as TypedArray);
+        }
+      }
     }
     for (let j = 0; j < n; j++) {
       const r = runOf[ids[j]!]!;
@@ -275,7 +316,7 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
   };
   const buffer = ctx.buffer;
   let runNo = 0;
-  for await (const run of readRuns(ctx, payloadTensors)) {
+  for await (const run of readRuns(ctx, payloadTensors, pools)) {
     const r = runNo++;
     if (runOf) held[r] = { start: run.start, values: run.values, failed: run.failed, left: 0 };
     for (let k = run.start; k < run.end; k++) {
@@ -333,9 +374,7 @@ async function readInto(ctx: EpochContext, plan: TensorPlan, ids: Int32Array): P
   const base = plan.base;
   const signal = ctx.signal;
   const expect = (shape: readonly number[], root: number): void => {
-    if (!equalShapes(shape, plan.sampleShape)) {
-      throw new ShapeError(`[shoal] tensor ${JSON.stringify(plan.name)}: sample ${root} is [${shape.join(", ")}], the tensor's samples are [${plan.sampleShape.join(", ")}]`);
-    }
+    if (!equalShapes(shape, plan.sampleShape)) throw shapeMismatch(plan, root, shape);
   };
   try {
     expect(await base.readManyInto!(roots, out, { signal }), roots[0]!);

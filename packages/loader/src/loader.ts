@@ -127,8 +127,8 @@ export class DataLoader implements AsyncIterable<unknown> {
     if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new InvalidArgumentError(`[shoal] numWorkers must be a non-negative integer, got ${numWorkers}`);
     positiveInt("numThreads", numThreads);
     positiveInt("prefetchFactor", prefetchFactor);
-    if (options.reuseBatches !== undefined && typeof options.reuseBatches !== "boolean") {
-      throw new InvalidArgumentError(`[shoal] reuseBatches must be a boolean, got ${String(options.reuseBatches)}`);
+    for (const key of ["reuseBatches", "batchReads"] as const) {
+      if (options[key] !== undefined && typeof options[key] !== "boolean") throw new InvalidArgumentError(`[shoal] ${key} must be a boolean, got ${String(options[key])}`);
     }
     if (tensors) {
       if (tensors.includes("index")) throw new LoaderConfigError("index is not a tensor, to get index, pass returnIndex: true");
@@ -214,7 +214,8 @@ export class DataLoader implements AsyncIterable<unknown> {
         if (!names.includes(t)) throw new LoaderConfigError(`tensor ${t} specified in decode_method not found in tensors.`);
       }
       const useWorkers = (numpy.numWorkers ?? 0) > 0;
-      this.#rt.plans = await Promise.all(names.map((n) => planTensor(v, n, methods[n] ?? "numpy", useWorkers, signal)));
+      const reads = { buffered: (this.#state.shuffle?.bufferSizeMB ?? 0) > 0, batchReads: numpy.batchReads ?? true };
+      this.#rt.plans = await Promise.all(names.map((n) => planTensor(v, n, methods[n] ?? "numpy", useWorkers, reads, signal)));
       this.#log(`tensors: ${this.#rt.plans.map((p) => `${p.name} (${p.kind})`).join(", ")}`);
     }
     return { view: v, plans: this.#rt.plans };
