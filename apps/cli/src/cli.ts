@@ -1,5 +1,6 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { exitCodeFor } from "./exit-codes.ts";
+import { closeAll } from "./session.ts";
 
 // Subcommands load lazily: `shoal --help` must not pay for codecs or storage adapters it will not use.
 const subCommands = {
@@ -19,6 +20,7 @@ const subCommands = {
   query: () => import("./commands/query.ts").then((m) => m.default),
   view: () => import("./commands/view.ts").then((m) => m.default),
   files: () => import("./commands/files.ts").then((m) => m.default),
+  bench: () => import("./commands/bench.ts").then((m) => m.default),
 };
 
 export const shoal: CommandDef = defineCommand({
@@ -34,8 +36,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await runCommand(shoal, { rawArgs: argv });
+    await closeAll();
     return 0;
   } catch (error) {
+    await closeAll();
     const e = error as Error;
     process.stderr.write(`shoal: ${e.message}\n`);
     if (process.env.SHOAL_DEBUG && e.stack) process.stderr.write(`${e.stack}\n`);

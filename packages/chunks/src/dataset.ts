@@ -8,7 +8,7 @@ import { InvalidArgumentError, ReadOnlyModeError, isDType } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import type { SealedChunk } from "./chunk-builder.ts";
 import type { ChunkHeader, Encoding } from "./chunk-format.ts";
-import type { DecodedChunk } from "./decoded-chunk.ts";
+import { ChunkCache } from "./chunk-cache.ts";
 import { CorruptChunkError, DatasetNotFoundError, MissingChunkError, TensorAlreadyExistsError, TensorDoesNotExistError } from "./errors.ts";
 import { randomHex } from "./ids.ts";
 import { ByteLru } from "./lru.ts";
@@ -104,7 +104,7 @@ export class DatasetEngine implements TensorSource {
   readonly readOnly: boolean;
   readonly writerId = randomHex();
   readonly headers = new ByteLru<ChunkHeader>(32 << 20);
-  readonly payloads: ByteLru<DecodedChunk>;
+  readonly payloads: ChunkCache;
   /** Assembled `column()` arrays, keyed by tensor key and write generation (stale ones age out). */
   readonly columns: ByteLru<NDArray>;
   readonly verifyChecksums: "once" | "always";
@@ -123,7 +123,7 @@ export class DatasetEngine implements TensorSource {
     this.branch = opts.branch ?? "main";
     assertBranchName(this.branch);
     this.readOnly = opts.readOnly === true || opts.manifest !== undefined || !store.capabilities.writable;
-    this.payloads = new ByteLru(opts.cacheBytes ?? 256 << 20);
+    this.payloads = new ChunkCache(opts.cacheBytes ?? 256 << 20);
     this.columns = new ByteLru(Math.max(64 << 20, (opts.cacheBytes ?? 256 << 20) >>> 2));
     this.verifyChecksums = opts.verifyChecksums ?? "once";
     if (this.verifyChecksums !== "once" && this.verifyChecksums !== "always") {

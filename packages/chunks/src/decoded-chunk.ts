@@ -16,6 +16,15 @@ export interface DecodedChunk {
   decoded: number;
   /** A paused lz4 decode (it keeps the compressed bytes alive); null once the payload is complete. */
   cursor: Lz4Cursor | null;
+  /** Readers holding views of `payload` right now (ChunkCache.release drops one). */
+  pins: number;
+  /** Whether the decoded-chunk cache holds this entry. */
+  cached: boolean;
+  /**
+   * `payload` is memory the engine allocated (an lz4 decode target) that nobody outside the engine has seen, so it
+   * may be reused for another chunk once the entry is out of the cache and unpinned.
+   */
+  reusable: boolean;
 }
 
 /** Bytes a cache entry holds (the compressed bytes count while a decode is paused). */
@@ -30,6 +39,7 @@ export function chunkBytes(c: DecodedChunk): number {
  */
 export async function decodeChunk(
   bytes: Uint8Array, key: string, loadCodec: (name: string) => Promise<BytesCodec>, skipPayloadCheck = false,
+  alloc: (length: number) => Uint8Array = (length) => new Uint8Array(length),
 ): Promise<DecodedChunk> {
   const header = parseHeader(bytes, key);
   const stored = bytes.subarray(header.headerLength);
@@ -37,7 +47,11 @@ export async function decodeChunk(
   else if (stored.byteLength !== header.storedLength) {
     throw new CorruptChunkError(key, bytes.byteLength, `payload is ${stored.byteLength} bytes, header says ${header.storedLength}`);
   }
-  if (!(header.flags & FLAG_CHUNK_COMPRESSED)) return { header, payload: stored, decoded: stored.byteLength, cursor: null };
+  const entry = (payload: Uint8Array, decoded: number, cursor: Lz4Cursor | null, reusable: boolean): DecodedChunk => ({
+    header, payload, decoded, cursor, pins: 0, cached: false, reusable,
+  });
+  // The stored bytes may be the store's own memory (MemoryStore hands out views): never reused.
+  if (!(header.flags & FLAG_CHUNK_COMPRESSED)) return entry(stored, stored.byteLength, null, false);
   if (header.chunkCodec === "lz4") {
     let cursor: Lz4Cursor | null;
     try {
@@ -45,7 +59,7 @@ export async function decodeChunk(
     } catch (cause) {
       throw new CorruptChunkError(key, header.headerLength, "lz4 payload does not decode", { cause });
     }
-    if (cursor) return { header, payload: new Uint8Array(header.payloadLength), decoded: 0, cursor };
+    if (cursor) return entry(alloc(header.payloadLength), 0, cursor, true);
   }
   const codec = await loadCodec(header.chunkCodec);
   let payload: Uint8Array;
@@ -55,7 +69,7 @@ export async function decodeChunk(
     throw new CorruptChunkError(key, header.headerLength, `${header.chunkCodec} payload does not decode`, { cause });
   }
   if (payload.byteLength !== header.payloadLength) throw new CorruptChunkError(key, header.headerLength, "decoded payload length differs from the header");
-  return { header, payload, decoded: payload.byteLength, cursor: null };
+  return entry(payload, payload.byteLength, null, false);
 }
 
 /** Makes `payload[0, end)` valid; returns whether the entry's size changed (the caller re-accounts it). */

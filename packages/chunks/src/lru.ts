@@ -2,10 +2,13 @@
 export class ByteLru<V> {
   readonly maxBytes: number;
   readonly #map = new Map<string, { value: V; bytes: number }>();
+  readonly #onEvict: ((value: V) => void) | undefined;
   #total = 0;
 
-  constructor(maxBytes: number) {
+  /** `onEvict` hears of every value that leaves the cache (evicted, deleted, replaced by another value, cleared). */
+  constructor(maxBytes: number, onEvict?: (value: V) => void) {
     this.maxBytes = maxBytes;
+    this.#onEvict = onEvict;
   }
 
   get(key: string): V | undefined {
@@ -16,12 +19,17 @@ export class ByteLru<V> {
     return hit.value;
   }
 
-  set(key: string, value: V, bytes: number): void {
-    if (bytes > this.maxBytes) return;
+  /** Stores `value` (or re-accounts it when it is already the key's value); false when it is larger than the cache. */
+  set(key: string, value: V, bytes: number): boolean {
     const old = this.#map.get(key);
+    if (bytes > this.maxBytes) {
+      if (old?.value === value) this.delete(key);
+      return false;
+    }
     if (old) {
       this.#total -= old.bytes;
       this.#map.delete(key);
+      if (old.value !== value) this.#onEvict?.(old.value);
     }
     this.#map.set(key, { value, bytes });
     this.#total += bytes;
@@ -29,7 +37,9 @@ export class ByteLru<V> {
       if (this.#total <= this.maxBytes) break;
       this.#map.delete(k);
       this.#total -= v.bytes;
+      this.#onEvict?.(v.value);
     }
+    return true;
   }
 
   delete(key: string): void {
@@ -37,11 +47,14 @@ export class ByteLru<V> {
     if (!old) return;
     this.#total -= old.bytes;
     this.#map.delete(key);
+    this.#onEvict?.(old.value);
   }
 
   clear(): void {
+    const values = [...this.#map.values()];
     this.#map.clear();
     this.#total = 0;
+    if (this.#onEvict) for (const v of values) this.#onEvict(v.value);
   }
 
   get bytes(): number {

@@ -57,10 +57,15 @@ export interface PrepareContext {
 }
 
 /** Validates and encodes one sample. May set `meta.dtype` when the tensor has none yet (the caller snapshots it). */
+/** Whether `input` is an empty sample (null, undefined or `{ kind: "empty" }`), stored as no bytes. */
+export function isEmptySample(input: EngineSample): boolean {
+  return input === null || input === undefined || kindOf(input) === "empty";
+}
+
 export async function prepareSample(input: EngineSample, ctx: PrepareContext): Promise<Stored> {
   const { meta, tensor, index } = ctx;
   const kind = kindOf(input);
-  if (input === null || input === undefined || kind === "empty") {
+  if (isEmptySample(input)) {
     if (meta.encoding === "json") return { bytes: new Uint8Array(0), shape: [0] };
     return { bytes: new Uint8Array(0), shape: new Array<number>(ctx.ndim ?? 1).fill(0) };
   }

@@ -9,6 +9,7 @@ import {
 } from "@shoal/core";
 import { type BuilderSpec, ChunkBuilder } from "./chunk-builder.ts";
 import { type ChunkHeader, groupOf, parseHeader, sampleRange, sampleShape } from "./chunk-format.ts";
+import type { Store } from "@shoal/storage";
 import type { BytesCodec, SampleCodec } from "./codec-types.ts";
 import { loadBytesCodec, loadCodec } from "./codecs.ts";
 import type { DatasetEngine } from "./dataset.ts";
@@ -16,13 +17,36 @@ import { type DecodedChunk, chunkBytes, decodeChunk, decodeThrough } from "./dec
 import { CorruptChunkError, MissingChunkError, SampleIndexError, SampleShapeError } from "./errors.ts";
 import { randomHex } from "./ids.ts";
 import { type IndexRow, type TileLayout, decodeIndexSegment, encodeIndexSegment } from "./index-format.ts";
-import { type EngineSample, type PrepareContext, type Stored, decodeStored, encodeRaw, prepareSample } from "./sample.ts";
+import { type EngineSample, type PrepareContext, type Stored, decodeStored, encodeRaw, isEmptySample, prepareSample } from "./sample.ts";
 import { type ManifestTensor, type TensorChanges, type TensorMeta, emptyChanges, encodeJson, keys } from "./state.ts";
 import { copyBox, extractBox, gridOf, tileBox, tileShapeFor } from "./tiles.ts";
+import { SharedLoads } from "./shared-loads.ts";
 import { xxh32 } from "./xxh32.ts";
 
-/** Byte gap between two needed ranges of a chunk below which one request reads both (and the bytes between). */
-const MERGE_GAP = 1 << 20;
+/**
+ * Byte gap between two needed ranges of a chunk below which one request reads both (and the bytes between), by the
+ * store's `capabilities.latency`. Locally a request costs about as much as copying a few tens of KB, so only close
+ * ranges merge (a 1 MiB gap made random batch reads from files read 1.58× the bytes needed). Remotely a request costs
+ * a round trip, about what 1 MiB takes to transfer; larger gaps lost on S3 over loopback (4 MiB: half the samples/s
+ * of 1 MiB with half the requests), since the needed ranges of one chunk are fetched in parallel anyway. Unknown
+ * stores are treated as remote.
+ */
+const MERGE_GAP = { local: 16 << 10, remote: 1 << 20 } as const;
+
+function mergeGapOf(store: Store): number {
+  return MERGE_GAP[store.capabilities.latency ?? "remote"];
+}
+
+/** Views of some samples of one chunk; cached ones stay valid until `release()` (which the caller must call). */
+interface RowViews {
+  header: ChunkHeader | null;
+  views: Uint8Array[];
+  shapeOf: (j: number) => number[];
+  cached: boolean;
+  release: () => void;
+}
+
+const noop = (): void => {};
 
 interface Row {
   id: string;
@@ -68,7 +92,10 @@ export class TensorEngine implements TensorColumn {
   #sampleCodec: SampleCodec | BytesCodec | null | undefined;
   #chunkCodec: BytesCodec | null | undefined;
   /** Chunk loads in flight, so concurrent reads of one chunk fetch and decode it once. */
-  #loading = new Map<string, Promise<DecodedChunk>>();
+  #chunkLoads = new SharedLoads<DecodedChunk>();
+  #indexLoads = new SharedLoads<Row[]>();
+  /** Header loads in flight, so concurrent reads of one cold chunk fetch its header once. */
+  #headerLoads = new SharedLoads<ChunkHeader>();
   /**
    * Per chunk key, which checksum groups have been verified (one flag for a chunk-compressed chunk). Keyed by the
    * immutable object's key rather than its parsed header, so a header evicted and parsed again is not re-hashed.
@@ -115,6 +142,12 @@ export class TensorEngine implements TensorColumn {
   // ---------- loading ----------
 
   async #load(signal?: AbortSignal): Promise<Row[]> {
+    if (this.#rows) return this.#rows;
+    // Concurrent first reads share one fetch of the index segments.
+    return this.#indexLoads.run("index", signal, (s) => this.#loadIndex(s));
+  }
+
+  async #loadIndex(signal?: AbortSignal): Promise<Row[]> {
     if (this.#rows) return this.#rows;
     const rows: Row[] = [];
     const parts = await Promise.all(this.#segments.map(async (s) => {
@@ -168,6 +201,8 @@ export class TensorEngine implements TensorColumn {
     const dtypeBefore = this.tensorMeta.dtype;
     let ndim: number | null = this.#length > 0 ? this.minShape.length : null;
     const out: Prepared[] = [];
+    // Empty samples met before the tensor has a rank: their shape gets the rank of the first real sample.
+    const rankless: Prepared[] = [];
     try {
       for (let i = 0; i < samples.length; i++) {
         const ctx: PrepareContext = {
@@ -176,7 +211,13 @@ export class TensorEngine implements TensorColumn {
         };
         const s: Prepared = await prepareSample(samples[i], ctx);
         if (s.tileArray) s.tileChunks = await this.#encodeTiles(s.tileArray, ctx);
-        if (ndim === null && !(s.bytes.byteLength === 0 && samples[i] == null)) ndim = s.shape.length;
+        if (ndim === null) {
+          if (isEmptySample(samples[i])) rankless.push(s);
+          else {
+            ndim = s.shape.length;
+            if (this.tensorMeta.encoding === "array") for (const r of rankless) r.shape = new Array<number>(ndim).fill(0);
+          }
+        }
         out.push(s);
       }
     } catch (e) {
@@ -253,13 +294,18 @@ export class TensorEngine implements TensorColumn {
     const { chunk } = await this.#codecs();
     const bytes = bytesOf(batch.data as TypedArray);
     const each = bytes.byteLength / n;
-    const perChunk = Math.max(1, Math.floor(this.tensorMeta.maxChunkSize / Math.max(each, 1)));
+    const max = this.tensorMeta.maxChunkSize;
+    // Samples that still fit in a chunk holding `size` payload bytes (the same rule as push: seal before passing max).
+    const room = (size: number): number => (each === 0 ? n : Math.floor((max - size) / each));
     const linked = this.#linkedTensors();
+    // Before any builder opens: a builder takes the tensor's rank from minShape once the tensor has samples, and
+    // this.#length grows below while minShape would otherwise still be empty.
+    this.#grow(shape);
     let done = 0;
     while (done < n) {
-      if (this.#open && this.#open.count >= perChunk) this.#sealOpen();
+      if (this.#open && this.#open.count > 0 && room(this.#open.size) < 1) this.#sealOpen();
       if (!this.#open) this.#openBuilder(chunk, shape.length, each);
-      const take = Math.min(n - done, perChunk - this.#open!.count);
+      const take = Math.min(n - done, Math.max(1, room(this.#open!.size)));
       this.#open!.addUniform(bytes.subarray(done * each, (done + take) * each), take, shape);
       rows[rows.length - 1]!.count += take;
       done += take;
@@ -267,7 +313,6 @@ export class TensorEngine implements TensorColumn {
       await this.#ds.backpressure();
       opts?.onProgress?.(done, n);
     }
-    if (n > 0) this.#grow(shape);
     await this.#appendLinked(linked, n, () => shape, opts?.infos);
   }
 
@@ -492,7 +537,11 @@ export class TensorEngine implements TensorColumn {
       return Array.from({ length: row.count }, (_, i) => ({ bytes: this.#open!.sample(i).slice(), shape: this.#open!.shape(i) }));
     }
     const key = keys.chunk(this.key, row.id);
-    const { header, payload } = await this.#whole(key, signal);
+    const entry = await this.#whole(key, signal);
+    // The views outlive this call (rewrites await between reading and copying them): the memory is never reused.
+    this.#ds.payloads.share(entry);
+    this.#ds.payloads.release(entry);
+    const { header, payload } = entry;
     return Array.from({ length: header.count }, (_, i) => {
       const [s, e] = sampleRange(header, i);
       return { bytes: payload.subarray(s, e), shape: sampleShape(header, i) };
@@ -582,26 +631,30 @@ export class TensorEngine implements TensorColumn {
     const cached = this.#ds.headers.get(key);
     if (cached) return cached;
     const pending = this.#ds.pendingBytes(key);
-    let bytes: Uint8Array | undefined;
-    if (pending) bytes = pending;
-    else if (row.headerLength > 0) bytes = await this.#ds.store.get(key, { range: { offset: 0, length: row.headerLength }, signal });
-    else bytes = await this.#ds.store.get(key, { signal });
-    if (!bytes) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
-    const header = parseHeader(bytes, key);
+    if (pending) return this.#keepHeader(key, parseHeader(pending, key));
+    return this.#headerLoads.run(key, signal, async (s) => {
+      const bytes = row.headerLength > 0 ? await this.#ds.store.get(key, { range: { offset: 0, length: row.headerLength }, signal: s }) : await this.#ds.store.get(key, { signal: s });
+      if (!bytes) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
+      return parseHeader(bytes, key);
+    }, (header) => this.#keepHeader(key, header));
+  }
+
+  #keepHeader(key: string, header: ChunkHeader): ChunkHeader {
     this.#ds.headers.set(key, header, header.headerLength);
     return header;
   }
 
-  /** A chunk's verified payload entry (cached; lz4 payloads may still be partly decoded: see `#through`). */
+  /**
+   * A chunk's verified payload entry (cached; lz4 payloads may still be partly decoded: see `#through`), pinned so
+   * its memory is not reused while the caller reads it: pass it to `this.#ds.payloads.release` when done.
+   */
   async #chunk(key: string, signal?: AbortSignal): Promise<DecodedChunk> {
-    const cached = this.#ds.payloads.get(key);
+    const cached = this.#ds.payloads.acquire(key);
     if (cached) return cached;
-    let loading = this.#loading.get(key);
-    if (!loading) {
-      loading = this.#fetchChunk(key, signal).finally(() => this.#loading.delete(key));
-      this.#loading.set(key, loading);
-    }
-    return loading;
+    return this.#chunkLoads.run(key, signal, (s) => this.#fetchChunk(key, s), (entry, joined) => {
+      entry.pins += joined;
+      this.#ds.payloads.set(key, entry, chunkBytes(entry));
+    });
   }
 
   async #fetchChunk(key: string, signal?: AbortSignal): Promise<DecodedChunk> {
@@ -611,9 +664,9 @@ export class TensorEngine implements TensorColumn {
     // is hashed only the first time under "once", like ranged reads.
     const seen = this.#verified.get(key);
     const once = this.#ds.verifyChecksums === "once";
-    const entry = await decodeChunk(bytes, key, loadBytesCodec, once && seen !== undefined && seen.every((v) => v === 1));
+    const payloads = this.#ds.payloads;
+    const entry = await decodeChunk(bytes, key, loadBytesCodec, once && seen !== undefined && seen.every((v) => v === 1), (n) => payloads.alloc(n));
     if (once) this.#verified.set(key, new Uint8Array(Math.max(1, entry.header.checksums.length)).fill(1));
-    this.#ds.payloads.set(key, entry, chunkBytes(entry));
     return entry;
   }
 
@@ -628,10 +681,16 @@ export class TensorEngine implements TensorColumn {
     return entry.payload;
   }
 
-  /** The whole decoded, verified payload of a chunk (cached). */
-  async #whole(key: string, signal?: AbortSignal): Promise<{ header: ChunkHeader; payload: Uint8Array }> {
+  /** A chunk's entry with its whole payload decoded and verified, pinned like `#chunk`'s (release it). */
+  async #whole(key: string, signal?: AbortSignal): Promise<DecodedChunk> {
     const entry = await this.#chunk(key, signal);
-    return { header: entry.header, payload: this.#through(entry, key, entry.payload.byteLength) };
+    try {
+      this.#through(entry, key, entry.payload.byteLength);
+    } catch (e) {
+      this.#ds.payloads.release(entry);
+      throw e;
+    }
+    return entry;
   }
 
   /** Checks a checksum group read by range, once per parsed header unless every read must be verified. */
@@ -666,8 +725,12 @@ export class TensorEngine implements TensorColumn {
     const key = keys.chunk(this.key, row.id);
     if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
       const entry = await this.#chunk(key, signal);
-      const [s, e] = sampleRange(entry.header, local);
-      return { bytes: this.#through(entry, key, e).slice(s, e), shape: sampleShape(entry.header, local) };
+      try {
+        const [s, e] = sampleRange(entry.header, local);
+        return { bytes: this.#through(entry, key, e).slice(s, e), shape: sampleShape(entry.header, local) };
+      } finally {
+        this.#ds.payloads.release(entry);
+      }
     }
     const header = await this.#header(row, key, signal);
     const g = groupOf(header, local);
@@ -691,9 +754,15 @@ export class TensorEngine implements TensorColumn {
       const hi = tb.stop.map((s, i) => Math.min(s, stop[i]!));
       if (lo.some((v, i) => v >= hi[i]!)) return;
       const key = keys.chunk(this.key, id);
-      const { header, payload } = await this.#whole(key, signal);
-      const [s, e] = sampleRange(header, 0);
-      const tile = decodeStored(this.tensorMeta, codec, payload.slice(s, e), sampleShape(header, 0)) as NDArray;
+      const entry = await this.#whole(key, signal);
+      const [s, e] = sampleRange(entry.header, 0);
+      let stored: Uint8Array;
+      try {
+        stored = entry.payload.slice(s, e);
+      } finally {
+        this.#ds.payloads.release(entry);
+      }
+      const tile = decodeStored(this.tensorMeta, codec, stored, sampleShape(entry.header, 0)) as NDArray;
       copyBox(tile.data as TypedArray, tile.shape, lo.map((v, i) => v - tb.start[i]!), out, extent, lo.map((v, i) => v - start[i]!), hi.map((v, i) => v - lo[i]!));
     }));
     return ndarray(dtype, extent, out as never);
@@ -727,12 +796,15 @@ export class TensorEngine implements TensorColumn {
         for (const k of ks) out[k] = await this.read(indices[k]!, opts);
         return;
       }
-      const { header, views, shapeOf } = await this.#rowViews(r, ks.map((k) => indices[k]! - this.#locateStart(r)), signal);
-      void header;
-      ks.forEach((k, j) => {
-        const v = views[j]!;
-        out[k] = decodeStored(this.tensorMeta, codec, copy ? v.slice() : v, shapeOf(j)) as SampleValue;
-      });
+      const { views, shapeOf, release } = await this.#rowViews(r, ks.map((k) => indices[k]! - this.#locateStart(r)), signal);
+      try {
+        ks.forEach((k, j) => {
+          const v = views[j]!;
+          out[k] = decodeStored(this.tensorMeta, codec, copy ? v.slice() : v, shapeOf(j)) as SampleValue;
+        });
+      } finally {
+        release();
+      }
     }));
     return out;
   }
@@ -797,18 +869,22 @@ export class TensorEngine implements TensorColumn {
         return;
       }
       const base = this.#locateStart(r);
-      const { views, shapeOf } = await this.#rowViews(r, ks.map((k) => indices[k]! - base), signal);
-      ks.forEach((k, j) => {
-        const v = views[j]!;
-        if (codec === null) {
-          if (v.byteLength !== rawBytes) throw new CorruptChunkError(keys.chunk(this.key, rows[r]!.id), 0, `sample ${indices[k]} holds ${v.byteLength} bytes, its shape needs ${rawBytes}`);
-          outBytes.set(v, (offset + k * size) * item);
-        } else {
-          const a = decodeStored(m, codec, v, shapeOf(j)) as NDArray;
-          if (a.data.length !== size) throw new SampleShapeError(this.name, indices[k]!, `decodes to ${a.data.length} elements, its shape [${sampleShapeOut.join(", ")}] needs ${size}`);
-          out.set(a.data as never, offset + k * size);
-        }
-      });
+      const { views, shapeOf, release } = await this.#rowViews(r, ks.map((k) => indices[k]! - base), signal);
+      try {
+        ks.forEach((k, j) => {
+          const v = views[j]!;
+          if (codec === null) {
+            if (v.byteLength !== rawBytes) throw new CorruptChunkError(keys.chunk(this.key, rows[r]!.id), 0, `sample ${indices[k]} holds ${v.byteLength} bytes, its shape needs ${rawBytes}`);
+            outBytes.set(v, (offset + k * size) * item);
+          } else {
+            const a = decodeStored(m, codec, v, shapeOf(j)) as NDArray;
+            if (a.data.length !== size) throw new SampleShapeError(this.name, indices[k]!, `decodes to ${a.data.length} elements, its shape [${sampleShapeOut.join(", ")}] needs ${size}`);
+            out.set(a.data as never, offset + k * size);
+          }
+        });
+      } finally {
+        release();
+      }
     }));
     return sampleShapeOut;
   }
@@ -829,10 +905,14 @@ export class TensorEngine implements TensorColumn {
         return;
       }
       const base = this.#locateStart(r);
-      const { views, cached } = await this.#rowViews(r, ks.map((k) => indices[k]! - base), signal);
-      ks.forEach((k, j) => {
-        out[k] = { bytes: cached ? views[j]!.slice() : views[j]!, compression };
-      });
+      const { views, cached, release } = await this.#rowViews(r, ks.map((k) => indices[k]! - base), signal);
+      try {
+        ks.forEach((k, j) => {
+          out[k] = { bytes: cached ? views[j]!.slice() : views[j]!, compression };
+        });
+      } finally {
+        release();
+      }
     }));
     return out;
   }
@@ -853,30 +933,38 @@ export class TensorEngine implements TensorColumn {
    * The stored bytes of samples `locals` of untiled row `r`, as views. From the chunk cache (chunk-compressed, pending,
    * or already cached chunks) or the open chunk they view shared memory (`cached`); otherwise they view buffers of
    * ranged reads made here: the needed byte spans (whole checksum groups where a group is not yet verified) sorted and
-   * merged when closer than MERGE_GAP, or the whole payload when the spans cover most of it, so a run of samples costs
+   * merged when closer than the store's merge gap (MERGE_GAP), or the whole payload when the spans cover most of it, so a run of samples costs
    * one request per chunk, never one per sample.
    */
-  async #rowViews(r: number, locals: readonly number[], signal?: AbortSignal): Promise<{ header: ChunkHeader | null; views: Uint8Array[]; shapeOf: (j: number) => number[]; cached: boolean }> {
+  async #rowViews(r: number, locals: readonly number[], signal?: AbortSignal): Promise<RowViews> {
     const rows = this.#rows!;
     const row = rows[r]!;
     if (this.#open && r === rows.length - 1) {
       const open = this.#open;
-      return { header: null, views: locals.map((l) => open.sample(l)), shapeOf: (j) => open.shape(locals[j]!), cached: true };
+      return { header: null, views: locals.map((l) => open.sample(l)), shapeOf: (j) => open.shape(locals[j]!), cached: true, release: noop };
     }
     const key = keys.chunk(this.key, row.id);
     if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
       const entry = await this.#chunk(key, signal);
+      const release = () => this.#ds.payloads.release(entry);
       const header = entry.header;
       let end = 0;
       for (const l of locals) end = Math.max(end, sampleRange(header, l)[1]);
-      const payload = this.#through(entry, key, end);
+      let payload: Uint8Array;
+      try {
+        payload = this.#through(entry, key, end);
+      } catch (e) {
+        release();
+        throw e;
+      }
       const views = locals.map((l) => {
         const [s, e] = sampleRange(header, l);
         return payload.subarray(s, e);
       });
-      return { header, views, shapeOf: (j) => sampleShape(header, locals[j]!), cached: true };
+      return { header, views, shapeOf: (j) => sampleShape(header, locals[j]!), cached: true, release };
     }
     const header = await this.#header(row, key, signal);
+    const gap = mergeGapOf(this.#ds.store);
     const sorted = Uint32Array.from(locals).sort();
     // Needed spans in payload coordinates, ascending and merged.
     const spans: number[] = [];
@@ -895,7 +983,7 @@ export class TensorEngine implements TensorColumn {
       }
       const lastEnd = spans.length > 0 ? spans[spans.length - 1]! : 0;
       needed += Math.max(0, e - Math.max(s, lastEnd));
-      if (spans.length > 0 && s <= spans[spans.length - 1]! + MERGE_GAP) spans[spans.length - 1] = Math.max(spans[spans.length - 1]!, e);
+      if (spans.length > 0 && s <= spans[spans.length - 1]! + gap) spans[spans.length - 1] = Math.max(spans[spans.length - 1]!, e);
       else spans.push(s, e);
     }
     if (spans.length > 2 && needed >= header.payloadLength / 2) spans.splice(1, spans.length - 2);
@@ -931,7 +1019,7 @@ export class TensorEngine implements TensorColumn {
       }
       return buf.subarray(s - origin, e - origin);
     });
-    return { header, views, shapeOf: (j) => sampleShape(header, locals[j]!), cached: false };
+    return { header, views, shapeOf: (j) => sampleShape(header, locals[j]!), cached: false, release: noop };
   }
 
   #locateStart(r: number): number {
@@ -999,8 +1087,10 @@ export class TensorEngine implements TensorColumn {
     let out: TypedArray;
     if (onlyRow) {
       // One chunk: a view of its decoded payload (cached there), no copy.
-      const { payload } = await this.#whole(keys.chunk(this.key, onlyRow.id), opts?.signal);
-      out = viewAs(dtype, payload) as TypedArray;
+      const entry = await this.#whole(keys.chunk(this.key, onlyRow.id), opts?.signal);
+      this.#ds.payloads.share(entry);
+      this.#ds.payloads.release(entry);
+      out = viewAs(dtype, entry.payload) as TypedArray;
     } else {
       out = allocTyped(dtype, this.#length) as TypedArray;
       const bytesOut = bytesOf(out);
@@ -1012,8 +1102,9 @@ export class TensorEngine implements TensorColumn {
           for (let i = 0; i < row.count; i++) bytesOut.set(this.#open.sample(i), pos + i * item);
           return;
         }
-        const { payload } = await this.#whole(keys.chunk(this.key, row.id), opts?.signal);
-        bytesOut.set(payload, pos);
+        const entry = await this.#whole(keys.chunk(this.key, row.id), opts?.signal);
+        bytesOut.set(entry.payload, pos);
+        this.#ds.payloads.release(entry);
       }));
     }
     const column = ndarray(dtype, [this.#length], out as never);

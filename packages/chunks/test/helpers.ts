@@ -7,11 +7,16 @@ export class CountingStore implements Store {
   gets = 0;
   rangeGets = 0;
   sets = 0;
-  constructor(inner: Store) {
+  readonly #latency: "local" | "remote" | null | undefined;
+  /** `latency` overrides the inner store's hint (`null`: no hint). */
+  constructor(inner: Store, opts?: { latency?: "local" | "remote" | null }) {
     this.inner = inner;
+    this.#latency = opts?.latency;
   }
   get capabilities() {
-    return this.inner.capabilities;
+    if (this.#latency === undefined) return this.inner.capabilities;
+    const { latency: _, ...rest } = this.inner.capabilities;
+    return this.#latency === null ? rest : { ...rest, latency: this.#latency };
   }
   get(key: string, opts?: GetOptions) {
     this.gets++;

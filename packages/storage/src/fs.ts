@@ -46,7 +46,7 @@ const TEMP_SUFFIX = ".shoal-tmp";
  * await store.set("tensors/images/chunks/0", bytes, { ifNoneMatch: "*" });
  */
 export class FileStore implements Store {
-  readonly capabilities: StoreCapabilities = { writable: true, conditionalWrite: "create", rangeRead: true };
+  readonly capabilities: StoreCapabilities = { writable: true, conditionalWrite: "create", rangeRead: true, latency: "local" };
   readonly root: string;
   readonly #rootWithSep: string;
   readonly #fsync: boolean;

@@ -25,7 +25,7 @@ export interface HttpStoreOptions extends RetryOptions {
  * const header = await store.get("dataset_meta.json", { range: { offset: 0, length: 64 } });
  */
 export class HttpStore implements Store {
-  readonly capabilities: StoreCapabilities = { writable: false, conditionalWrite: "none", rangeRead: true, listable: false };
+  readonly capabilities: StoreCapabilities = { writable: false, conditionalWrite: "none", rangeRead: true, listable: false, latency: "remote" };
   readonly url: string;
   readonly #fetch: typeof fetch;
   readonly #headers: Record<string, string>;

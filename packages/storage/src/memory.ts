@@ -17,7 +17,7 @@ interface Entry {
  * await store.get("a/b", { range: { offset: 1 } }); // Uint8Array [2]
  */
 export class MemoryStore implements Store {
-  readonly capabilities: StoreCapabilities = { writable: true, conditionalWrite: "cas", rangeRead: true };
+  readonly capabilities: StoreCapabilities = { writable: true, conditionalWrite: "cas", rangeRead: true, latency: "local" };
   readonly #entries = new Map<string, Entry>();
   #counter = 0;
 

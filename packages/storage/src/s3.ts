@@ -126,7 +126,7 @@ export class S3Store implements Store {
   }
 
   get capabilities(): StoreCapabilities {
-    return { writable: true, conditionalWrite: this.#conditionalWrite, rangeRead: true };
+    return { writable: true, conditionalWrite: this.#conditionalWrite, rangeRead: true, latency: "remote" };
   }
 
   async get(key: string, opts?: GetOptions): Promise<Uint8Array | undefined> {

@@ -41,6 +41,12 @@ export interface StoreCapabilities {
   readonly rangeRead: boolean;
   /** `false` when `list()` throws UnsupportedError (plain HTTP has no listing); omitted means listing works. */
   readonly listable?: boolean;
+  /**
+   * What a request costs, a hint for readers planning ranged reads: `"local"` (memory, local files: microseconds, so
+   * read only the bytes needed) or `"remote"` (HTTP, S3: a round trip, so merge nearby ranges into one request).
+   * Omitted means unknown. Wrappers pass their inner store's hint through.
+   */
+  readonly latency?: "local" | "remote";
 }
 
 export interface Store {

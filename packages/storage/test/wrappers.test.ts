@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { FileStore } from "../src/fs.ts";
+import { HttpStore } from "../src/http.ts";
 import { MemoryStore } from "../src/memory.ts";
+import { S3Store } from "../src/s3.ts";
 import type { GetOptions } from "../src/types.ts";
 import { withCache } from "../src/with-cache.ts";
 import { withPrefix } from "../src/with-prefix.ts";
@@ -145,6 +147,24 @@ test("withCache refuses bad options", () => {
   assert.throws(() => withCache(new MemoryStore(), { maxBytes: -1 }), invalid);
   assert.throws(() => withCache(new MemoryStore(), { maxBytes: 1.5 }), invalid);
   assert.throws(() => withCache(new MemoryStore(), { maxBytes: 10, mode: "later" as "write-back" }), invalid);
+});
+
+test("latency hints: memory and files are local, HTTP and S3 remote, and wrappers pass the hint through", async () => {
+  const { store: files, cleanup } = await tempFileStore();
+  const http = new HttpStore("http://127.0.0.1:9/data/");
+  const s3 = new S3Store({ bucket: "bkt", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+  try {
+    for (const [label, store, want] of [
+      ["MemoryStore", new MemoryStore(), "local"], ["FileStore", files, "local"], ["HttpStore", http, "remote"], ["S3Store", s3, "remote"],
+    ] as const) {
+      assert.is(store.capabilities.latency, want, label);
+      assert.is(withPrefix(store, "p").capabilities.latency, want, `withPrefix(${label})`);
+      assert.is(withReadOnly(store).capabilities.latency, want, `withReadOnly(${label})`);
+      assert.is(withCache(store, { maxBytes: 1024 }).capabilities.latency, want, `withCache(${label})`);
+    }
+  } finally {
+    await cleanup();
+  }
 });
 
 test.run();

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { track } from "../session.ts";
 import { empty } from "shoal";
 import { info, printJson } from "../output.ts";
 
@@ -11,7 +12,7 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the result as JSON", default: false },
   },
   async run({ args }) {
-    const ds = await empty(args.path, { overwrite: args.overwrite });
+    const ds = track(await empty(args.path, { overwrite: args.overwrite }));
     for (const spec of (args.tensor ?? "").split(",").filter(Boolean)) {
       const [name, htype = "generic", sampleCompression] = spec.split(":");
       await ds.createTensor(name!, { htype, ...(sampleCompression ? { sampleCompression } : {}) });

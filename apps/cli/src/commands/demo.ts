@@ -1,10 +1,11 @@
 import { defineCommand } from "citty";
+import { track } from "../session.ts";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { empty, read } from "shoal";
+import { type NDArray, empty, read } from "shoal";
 import { listImageFolder } from "../folder.ts";
 import { formatTable, printLine } from "../output.ts";
 import { progressBar } from "../progress.ts";
@@ -26,7 +27,7 @@ export default defineCommand({
 
     step(`create ${path} and import ${demoData}`);
     const { classes, files } = await listImageFolder(demoData);
-    const ds = await empty(path, { overwrite: true });
+    const ds = track(await empty(path, { overwrite: true }));
     await ds.createTensor("images", { htype: "image", sampleCompression: "png" });
     await ds.createTensor("labels", { htype: "class_label", classNames: classes });
     const bar = progressBar("import", { quiet: args.quiet });
@@ -41,22 +42,22 @@ export default defineCommand({
     printLine(await ds.summary());
 
     step("read samples back");
-    const first = await ds.tensor("images").at(0).numpy();
-    const labels = await ds.tensor("labels").numpy();
+    const first = await ds.tensor("images").at(0).array();
+    const labels = await ds.tensor("labels").array();
     printLine(`images[0]: ${first.dtype} [${first.shape.join(", ")}], stored as ${ds.tensor("images").meta.sampleCompression}`);
-    printLine(`labels: [${Array.from(labels.data as Uint32Array).join(", ")}] with class names ${classes.join(", ")}`);
+    printLine(`labels: [${Array.from(labels.data as ArrayLike<number>).join(", ")}] with class names ${classes.join(", ")}`);
 
     step("version control");
-    const first_commit = await ds.commit("import shapes");
-    printLine(`committed ${first_commit}`);
+    const firstCommit = await ds.commit("import shapes");
+    printLine(`committed ${firstCommit}`);
     await ds.checkout("relabel", { create: true });
     await ds.tensor("labels").update(0, "square");
     const second = await ds.commit("relabel sample 0");
     printLine(`on branch relabel, committed ${second}`);
-    printLine(String(await ds.diff()));
+    printLine(String(await ds.diff(firstCommit, second)));
     await ds.checkout("main");
     await ds.merge("relabel");
-    printLine(`merged relabel into main: labels[0] = ${classes[Number((await ds.tensor("labels").at(0).numpy()).data[0])]}`);
+    printLine(`merged relabel into main: labels[0] = ${classes[Number((await ds.tensor("labels").at(0).array()).data[0])]}`);
     printLine(await ds.log());
 
     step("query");
@@ -68,10 +69,12 @@ export default defineCommand({
     step("data loader");
     const rows: string[][] = [];
     let batchNo = 0;
-    for await (const batch of ds.dataloader().batch(8).shuffle({ seed: 7 }).numpy()) {
-      const images = batch.images as { shape: readonly number[] };
-      const ls = batch.labels as { data: ArrayLike<number> };
-      rows.push([String(batchNo++), `[${images.shape.join(", ")}]`, Array.from(ls.data).join(" ")]);
+    for await (const raw of ds.dataloader().batch(8).shuffle({ seed: 7 }).numpy()) {
+      // Without a transform or collate hook every batch maps tensor names to stacked arrays.
+      const batch = raw as Record<string, NDArray>;
+      const images = batch.images!;
+      const ls = batch.labels!;
+      rows.push([String(batchNo++), `[${images.shape.join(", ")}]`, Array.from(ls.data as ArrayLike<number>).join(" ")]);
     }
     printLine(formatTable(["batch", "images", "labels"], rows, 60));
     printLine(`\ndataset left at ${path}; try: shoal info ${path}`);

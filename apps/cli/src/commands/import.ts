@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { track } from "../session.ts";
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, empty, read } from "shoal";
 import { listImageFolder } from "../folder.ts";
@@ -19,7 +20,7 @@ export default defineCommand({
     const { classes, files } = await listImageFolder(args.folder);
     if (files.length === 0) throw new InvalidArgumentError(`[shoal] no .jpg/.jpeg/.png files in class subfolders of ${args.folder}`);
     const compression = args.compression ?? (/\.png$/i.test(files[0]!.path) ? "png" : "jpeg");
-    const ds = await empty(args.dataset, { overwrite: args.overwrite });
+    const ds = track(await empty(args.dataset, { overwrite: args.overwrite }));
     await ds.createTensor("images", { htype: "image", sampleCompression: compression });
     await ds.createTensor("labels", { htype: "class_label", classNames: classes });
     const bar = progressBar("import", { quiet: args.quiet || args.json });

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { track } from "../session.ts";
 import { load } from "shoal";
 import { info, printJson, printLine } from "../output.ts";
 
@@ -25,7 +26,7 @@ export const commit = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    const ds = await load(args.path, args.branch ? { branch: args.branch } : {});
+    const ds = track(await load(args.path, args.branch ? { branch: args.branch } : {}));
     const id = await ds.commit(args.message, { allowEmpty: args.allowEmpty });
     if (args.json) printJson({ commitId: id, branch: ds.branch });
     else printLine(id);
@@ -41,7 +42,7 @@ export const checkout = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    const ds = await load(args.path);
+    const ds = track(await load(args.path));
     await ds.checkout(args.address, { create: args.create });
     if (args.json) printJson({ branch: ds.branch, commitId: ds.commitId });
     else info(`on ${ds.branch} at ${ds.commitId}`);
@@ -56,7 +57,7 @@ export const branch = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    const ds = await load(args.path);
+    const ds = track(await load(args.path));
     if (args.delete) {
       await ds.deleteBranch(args.delete);
       if (args.json) printJson({ deleted: args.delete });
@@ -96,7 +97,7 @@ export const merge = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    const ds = await load(args.path, args.branch ? { branch: args.branch } : {});
+    const ds = track(await load(args.path, args.branch ? { branch: args.branch } : {}));
     const conflictResolution = args.ours ? "ours" : args.theirs ? "theirs" : undefined;
     await ds.merge(args.target, { conflictResolution, force: args.force });
     if (args.json) printJson({ branch: ds.branch, commitId: ds.commitId });
@@ -108,7 +109,7 @@ export const reset = defineCommand({
   meta: { name: "reset", description: "Drop the uncommitted changes of the current branch" },
   args: { path: pathArg, branch: { type: "string", description: "Branch (default: main)" }, json: jsonArg },
   async run({ args }) {
-    const ds = await load(args.path, args.branch ? { branch: args.branch } : {});
+    const ds = track(await load(args.path, args.branch ? { branch: args.branch } : {}));
     await ds.reset({ force: true });
     if (args.json) printJson({ branch: ds.branch, commitId: ds.commitId });
     else info(`reset ${ds.branch} to ${ds.commitId}`);

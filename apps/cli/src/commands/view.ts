@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { track } from "../session.ts";
 import { load } from "shoal";
 import { formatTable, info, printJson, printLine } from "../output.ts";
 
@@ -16,7 +17,7 @@ const save = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    const ds = await load(args.path);
+    const ds = track(await load(args.path));
     const result = await ds.query(args.tql);
     const id = await result.saveView({ id: args.id, message: args.message, optimize: args.optimize });
     if (args.json) printJson({ id, rows: result.length });
@@ -53,7 +54,7 @@ const remove = defineCommand({
   meta: { name: "delete", description: "Delete a saved view" },
   args: { path: pathArg, id: { type: "positional", description: "View id", required: true }, json: jsonArg },
   async run({ args }) {
-    const ds = await load(args.path);
+    const ds = track(await load(args.path));
     await ds.deleteView(args.id);
     if (args.json) printJson({ deleted: args.id });
     else info(`deleted view ${args.id}`);
