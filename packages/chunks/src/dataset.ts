@@ -51,6 +51,7 @@ export interface TensorSpec {
 
 export interface OpenOptions {
   branch?: string;
+  /** Refuse writes (default: false, or true when the store is not writable). */
   readOnly?: boolean;
   /** Bytes of decoded chunks kept in memory (default 256 MiB). */
   cacheBytes?: number;
@@ -62,14 +63,19 @@ export interface OpenOptions {
    * immutable object within a session finds the bytes that already passed.
    */
   verifyChecksums?: "once" | "always";
-  /** Open this manifest instead of the branch head (read-only). */
+  /**
+   * Open this manifest instead of the branch head. Writable unless `readOnly`; such an engine has no branch head,
+   * so its flushes write a new manifest without publishing a ref (the caller, e.g. @shoal/vcs, publishes it).
+   */
   manifest?: string;
   signal?: AbortSignal;
 }
 
-export interface CreateOptions extends OpenOptions {
+export interface CreateOptions extends Omit<OpenOptions, "manifest"> {
   /** Delete whatever the store holds first. */
   overwrite?: boolean;
+  /** Publish the empty state as the branch's first ref (default true); false: write its manifest only. */
+  publish?: boolean;
 }
 
 export interface FlushOptions {
@@ -81,8 +87,20 @@ export interface FlushOptions {
   baseCommit?: string | null;
   /** For @shoal/vcs after a commit: restart every tensor's change markers. */
   resetChanges?: boolean;
-  /** Publish even when nothing changed. */
+  /** Write a new manifest (and publish it) even when nothing changed. */
   force?: boolean;
+  /**
+   * Publish the new manifest with a create-only branch ref (FORMAT.md §6.3), the default for an engine opened at a
+   * branch head. `false` writes chunks, index segments, metas, change objects and the manifest, and no ref: the
+   * caller publishes the returned manifest id (as the shoal facade does through @shoal/vcs).
+   */
+  publish?: boolean;
+}
+
+/** What a flush wrote: the current manifest, and the ref that published it (undefined when none was written). */
+export interface FlushResult {
+  manifest: string;
+  ref: RefRecord | undefined;
 }
 
 const NAME_RE = /^[^/\s][^/]*(\/[^/\s][^/]*)*$/;
@@ -117,12 +135,15 @@ export class DatasetEngine implements TensorSource {
   #inflight = new Set<Promise<void>>();
   #failed: { key: string; sealed: SealedChunk; error: unknown }[] = [];
   #published = "";
+  /** Opened at a branch head (flushes publish refs by default), rather than on a given manifest. */
+  #atHead: boolean;
 
-  private constructor(store: Store, opts: OpenOptions) {
+  private constructor(store: Store, opts: Omit<OpenOptions, "manifest">, atHead: boolean) {
     this.store = store;
     this.branch = opts.branch ?? "main";
     assertBranchName(this.branch);
-    this.readOnly = opts.readOnly === true || opts.manifest !== undefined || !store.capabilities.writable;
+    this.readOnly = opts.readOnly === true || !store.capabilities.writable;
+    this.#atHead = atHead;
     this.payloads = new ChunkCache(opts.cacheBytes ?? 256 << 20);
     this.columns = new ByteLru(Math.max(64 << 20, (opts.cacheBytes ?? 256 << 20) >>> 2));
     this.verifyChecksums = opts.verifyChecksums ?? "once";
@@ -143,12 +164,13 @@ export class DatasetEngine implements TensorSource {
     }
     const marker: DatasetMarker = { format: "shoal", formatVersion: FORMAT_VERSION, created: new Date().toISOString(), defaultBranch: opts.branch ?? "main" };
     await store.set(keys.marker, encodeJson(marker), { ifNoneMatch: store.capabilities.conditionalWrite === "none" ? undefined : "*", signal: opts.signal });
-    const ds = new DatasetEngine(store, { ...opts, readOnly: false });
-    await ds.flush({ force: true, message: "create", signal: opts.signal });
+    const publish = opts.publish ?? true;
+    const ds = new DatasetEngine(store, { ...opts, readOnly: false }, publish);
+    await ds.flush({ force: true, message: "create", publish, signal: opts.signal });
     return ds;
   }
 
-  /** Opens the newest published state of a branch (or one manifest, read-only). */
+  /** Opens the newest published state of a branch, or one manifest (writable unless `readOnly`: see OpenOptions). */
   static async open(store: Store, opts: OpenOptions = {}): Promise<DatasetEngine> {
     const markerBytes = await store.get(keys.marker, { signal: opts.signal });
     if (!markerBytes) throw new DatasetNotFoundError("[shoal] no shoal dataset in this store (shoal.json is missing)");
@@ -156,7 +178,7 @@ export class DatasetEngine implements TensorSource {
     if (marker.format !== "shoal" || typeof marker.formatVersion !== "number" || marker.formatVersion > FORMAT_VERSION) {
       throw new DatasetNotFoundError(`[shoal] shoal.json declares format ${JSON.stringify(marker.format)} version ${marker.formatVersion}; this reader knows version ${FORMAT_VERSION}`);
     }
-    const ds = new DatasetEngine(store, opts);
+    const ds = new DatasetEngine(store, opts, opts.manifest === undefined);
     await ds.#loadState(opts.manifest, opts.signal);
     return ds;
   }
@@ -187,11 +209,11 @@ export class DatasetEngine implements TensorSource {
     this.#published = this.#fingerprint(m);
   }
 
-  /** Re-reads the branch head, dropping unflushed changes. */
+  /** Re-reads the branch head (or the manifest last flushed, for an engine opened on a manifest), dropping unflushed changes. */
   async reload(opts?: { signal?: AbortSignal }): Promise<void> {
     this.payloads.clear();
     this.columns.clear();
-    await this.#loadState(undefined, opts?.signal);
+    await this.#loadState(this.#atHead ? undefined : this.#manifest?.id, opts?.signal);
   }
 
   /** Drops cached chunk headers and payloads (unflushed data is kept). */
@@ -394,12 +416,17 @@ export class DatasetEngine implements TensorSource {
   }
 
   /**
-   * Writes sealed chunks, index segments, metas and a new manifest, then publishes it with a create-only ref.
+   * Writes sealed chunks, index segments, metas and, when anything changed, a new manifest; then (unless
+   * `publish: false`) publishes it with a create-only ref. Returns the current manifest id and the ref written.
    * Throws PreconditionFailedError when another writer published this branch first (nothing of ours is visible).
    */
-  async flush(opts: FlushOptions = {}): Promise<RefRecord | undefined> {
+  async flush(opts: FlushOptions = {}): Promise<FlushResult> {
     this.assertWritable();
     const signal = opts.signal;
+    const publish = opts.publish ?? this.#atHead;
+    if (publish && !this.#atHead) {
+      throw new InvalidArgumentError("[shoal] flush({ publish: true }): this engine was opened on a manifest, not at a branch head; publish its manifest id yourself");
+    }
     for (const t of this.#tensors.values()) t.sealForFlush();
     await this.#drain(signal);
     if (opts.resetChanges) for (const t of this.#tensors.values()) t.resetChanges();
@@ -408,21 +435,24 @@ export class DatasetEngine implements TensorSource {
     const baseCommit = opts.baseCommit !== undefined ? opts.baseCommit : (this.#manifest?.baseCommit ?? null);
     const draft = { info: structuredClone(this.info), groups: [...this.groups], tensors, baseCommit };
     const fp = this.#fingerprint(draft);
-    if (!opts.force && fp === this.#published && opts.commit === undefined) return this.#head;
+    if (!opts.force && fp === this.#published && opts.commit === undefined && this.#manifest) return { manifest: this.#manifest.id, ref: undefined };
     const manifest: Manifest = {
       formatVersion: FORMAT_VERSION, id: randomHex(), parent: this.#manifest?.id ?? null, time: new Date().toISOString(), ...draft,
     };
     await this.store.set(keys.manifest(manifest.id), encodeJson(manifest), { ifNoneMatch: this.store.capabilities.conditionalWrite === "none" ? undefined : "*", signal });
-    const seq = (this.#head?.seq ?? 0) + 1;
-    const ref: RefRecord = {
-      seq, manifest: manifest.id, commit: opts.commit !== undefined ? opts.commit : (this.#head?.commit ?? null), prev: this.#head?.seq ?? null,
-      time: manifest.time, writer: this.writerId, ...(opts.message ? { message: opts.message } : {}),
-    };
-    await publishRef(this.store, this.branch, ref, { signal });
-    this.#head = ref;
+    let ref: RefRecord | undefined;
+    if (publish) {
+      const seq = (this.#head?.seq ?? 0) + 1;
+      ref = {
+        seq, manifest: manifest.id, commit: opts.commit !== undefined ? opts.commit : (this.#head?.commit ?? null), prev: this.#head?.seq ?? null,
+        time: manifest.time, writer: this.writerId, ...(opts.message ? { message: opts.message } : {}),
+      };
+      await publishRef(this.store, this.branch, ref, { signal });
+      this.#head = ref;
+    }
     this.#manifest = manifest;
     this.#published = fp;
-    return ref;
+    return { manifest: manifest.id, ref };
   }
 }
 

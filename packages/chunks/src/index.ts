@@ -4,7 +4,7 @@
  * @module
  */
 export { DatasetEngine, DEFAULT_MAX_CHUNK_SIZE } from "./dataset.ts";
-export type { CreateOptions, FlushOptions, OpenOptions, TensorSpec } from "./dataset.ts";
+export type { CreateOptions, FlushOptions, FlushResult, OpenOptions, TensorSpec } from "./dataset.ts";
 export { TensorEngine, readChangeSet } from "./tensor.ts";
 export type { ExtendOptions, SliceSpec } from "./tensor.ts";
 export type { EngineSample } from "./sample.ts";

@@ -28,6 +28,8 @@ export interface Stored {
   shape: number[];
   /** Set for a sample over the tiling threshold: the raw array, tiled by the caller. */
   tileArray?: NDArray;
+  /** An empty array sample met before the tensor has a rank: stored with shape [] (d = 0) until one is known. */
+  rankless?: boolean;
 }
 
 export interface CodecSet {
@@ -67,6 +69,7 @@ export async function prepareSample(input: EngineSample, ctx: PrepareContext): P
   const kind = kindOf(input);
   if (isEmptySample(input)) {
     if (meta.encoding === "json") return { bytes: new Uint8Array(0), shape: [0] };
+    if (meta.encoding === "array" && ctx.ndim === null) return { bytes: new Uint8Array(0), shape: [], rankless: true };
     return { bytes: new Uint8Array(0), shape: new Array<number>(ctx.ndim ?? 1).fill(0) };
   }
   if (meta.encoding === "text") {

@@ -53,6 +53,8 @@ export interface ManifestTensor {
   length: number;
   minShape: number[];
   maxShape: number[];
+  /** Rank of the samples; null while there are none or only empty ones (absent in older manifests: minShape.length). */
+  ndim?: number | null;
   changes: TensorChanges;
 }
 

@@ -85,6 +85,8 @@ export class TensorEngine implements TensorColumn {
   #length: number;
   minShape: number[];
   maxShape: number[];
+  /** Rank of the samples; null while the tensor holds only empty samples stored before any rank was known (d = 0). */
+  #rank: number | null;
   #open: ChunkBuilder | null = null;
   #changes: TensorChanges;
   #updatedIds = new Set<bigint>();
@@ -115,12 +117,36 @@ export class TensorEngine implements TensorColumn {
     this.#length = entry?.length ?? 0;
     this.minShape = entry?.minShape ?? [];
     this.maxShape = entry?.maxShape ?? [];
+    // Manifests without `ndim` predate rank-less empties: their rank is that of their shape bounds.
+    this.#rank = entry ? (entry.ndim !== undefined ? entry.ndim : entry.length > 0 ? entry.minShape.length : null) : null;
     this.#changes = entry?.changes ?? emptyChanges(true, 0);
     if (!entry) this.#rows = [];
   }
 
   get length(): number {
     return this.#length;
+  }
+
+  /** Rank of the tensor's samples, null until its first non-empty sample. */
+  get ndim(): number | null {
+    return this.#rank;
+  }
+
+  /** A stored shape as readers see it: empty samples stored before the rank was known read as all zeros of it. */
+  #present(shape: number[]): number[] {
+    return shape.length === 0 && this.#rank !== null && this.#rank > 0 ? new Array<number>(this.#rank).fill(0) : shape;
+  }
+
+  /** Fixes the rank at the first non-empty sample; earlier (rank-less) empties count as zeros of it in the bounds. */
+  #fixRank(shape: readonly number[]): void {
+    if (this.#rank !== null) return;
+    this.#rank = shape.length;
+    // A chunk's samples share one ndim: one holding rank-less empties is sealed as it is.
+    if (this.#open && this.#open.spec.ndim !== shape.length) this.#sealOpen();
+    if (this.#length > 0) {
+      this.minShape = new Array<number>(shape.length).fill(0);
+      this.maxShape = new Array<number>(shape.length).fill(0);
+    }
   }
 
   get meta(): ColumnMeta {
@@ -185,12 +211,10 @@ export class TensorEngine implements TensorColumn {
   #builderSpec(chunk: BytesCodec | null): BuilderSpec {
     const m = this.tensorMeta;
     return {
-      dtype: m.encoding === "array" ? m.dtype : null, encoding: m.encoding, ndim: this.minShape.length || this.#ndimGuess,
+      dtype: m.encoding === "array" ? m.dtype : null, encoding: m.encoding, ndim: this.#rank ?? 0,
       sampleCodec: m.sampleCompression ?? "", chunkCodecName: m.chunkCompression ?? "", chunkCodec: chunk, maxBytes: m.maxChunkSize,
     };
   }
-
-  #ndimGuess = 0;
 
   // ---------- writing ----------
 
@@ -199,7 +223,7 @@ export class TensorEngine implements TensorColumn {
     this.#ds.assertWritable();
     const codecs = await this.#codecs();
     const dtypeBefore = this.tensorMeta.dtype;
-    let ndim: number | null = this.#length > 0 ? this.minShape.length : null;
+    let ndim: number | null = this.#rank;
     const out: Prepared[] = [];
     // Empty samples met before the tensor has a rank: their shape gets the rank of the first real sample.
     const rankless: Prepared[] = [];
@@ -215,7 +239,10 @@ export class TensorEngine implements TensorColumn {
           if (isEmptySample(samples[i])) rankless.push(s);
           else {
             ndim = s.shape.length;
-            if (this.tensorMeta.encoding === "array") for (const r of rankless) r.shape = new Array<number>(ndim).fill(0);
+            for (const r of rankless) {
+              r.shape = new Array<number>(ndim).fill(0);
+              delete r.rankless;
+            }
           }
         }
         out.push(s);
@@ -249,6 +276,7 @@ export class TensorEngine implements TensorColumn {
     const { chunk } = await this.#codecs();
     const max = this.tensorMeta.maxChunkSize;
     for (const s of prepared) {
+      if (!s.rankless) this.#fixRank(s.shape);
       if (s.tileChunks) {
         this.#sealOpen();
         const ids: string[] = [];
@@ -298,8 +326,8 @@ export class TensorEngine implements TensorColumn {
     // Samples that still fit in a chunk holding `size` payload bytes (the same rule as push: seal before passing max).
     const room = (size: number): number => (each === 0 ? n : Math.floor((max - size) / each));
     const linked = this.#linkedTensors();
-    // Before any builder opens: a builder takes the tensor's rank from minShape once the tensor has samples, and
-    // this.#length grows below while minShape would otherwise still be empty.
+    // Before any builder opens: a builder takes the tensor's rank, and this.#length grows below.
+    this.#fixRank(shape);
     this.#grow(shape);
     let done = 0;
     while (done < n) {
@@ -318,8 +346,7 @@ export class TensorEngine implements TensorColumn {
 
   #openBuilder(chunk: BytesCodec | null, ndim: number, firstBytes: number): void {
     const spec = this.#builderSpec(chunk);
-    spec.ndim = this.minShape.length > 0 || this.#length > 0 ? this.minShape.length : ndim;
-    this.#ndimGuess = spec.ndim;
+    spec.ndim = this.#rank ?? ndim;
     this.#open = new ChunkBuilder(spec, Math.min(this.tensorMeta.maxChunkSize, Math.max(firstBytes * 4, 1 << 16)));
     this.#rows!.push({ id: randomHex(), count: 0, headerLength: 0, objectLength: 0 });
     this.#starts = null;
@@ -342,7 +369,9 @@ export class TensorEngine implements TensorColumn {
   }
 
   #grow(shape: readonly number[]): void {
-    if (this.#length === 0 && this.minShape.length === 0 && this.maxShape.length === 0) {
+    // Rank-less empties leave the bounds at [] until the rank is known (then #fixRank counts them as zeros).
+    if (this.#rank === null) return;
+    if (this.minShape.length === 0 && this.maxShape.length === 0) {
       this.minShape = [...shape];
       this.maxShape = [...shape];
     } else {
@@ -368,7 +397,7 @@ export class TensorEngine implements TensorColumn {
       await linked.id.extendBatch(ndarray("uint64", [n], ids));
     }
     if (linked.shape) {
-      const d = this.minShape.length;
+      const d = this.#rank ?? 0;
       const shapes = new Uint32Array(n * d);
       for (let i = 0; i < n; i++) shapes.set(shapeOf(i), i * d);
       await linked.shape.extendBatch(ndarray("uint32", [n, d], shapes));
@@ -389,6 +418,7 @@ export class TensorEngine implements TensorColumn {
     this.#ds.assertWritable();
     const batch: EngineSample[] = [];
     const mark = this.#length;
+    const rankMark = { rank: this.#rank, min: this.minShape, max: this.maxShape };
     const linked = this.#linkedTensors();
     const marks = Object.values(linked).map((t) => [t, t.length] as const);
     let done = 0;
@@ -415,6 +445,13 @@ export class TensorEngine implements TensorColumn {
     } catch (e) {
       if (this.#length > mark) await this.truncate(mark);
       for (const [t, len] of marks) if (t.length > len) await t.truncate(len);
+      if (rankMark.rank === null && this.#rank !== null) {
+        // The rank came from samples just rolled back: the tensor is rank-less again.
+        this.#sealOpen();
+        this.#rank = null;
+        this.minShape = rankMark.min;
+        this.maxShape = rankMark.max;
+      }
       throw e;
     }
   }
@@ -440,12 +477,18 @@ export class TensorEngine implements TensorColumn {
     if (this.#open && r === rows.length - 1) this.#sealOpen();
     const linked = this.#linkedTensors();
     if (linked.id) this.#updatedIds.add(await this.#sampleId(linked.id, index, opts?.signal));
+    if (!prepared!.rankless) this.#fixRank(prepared!.shape);
+    let before: readonly number[] = [];
     await this.#rewriteRow(r, (samples) => {
+      before = samples[local]!.shape;
       samples[local] = prepared!;
       return samples;
     }, opts?.signal);
     this.#grow(prepared!.shape);
-    if (linked.shape) await linked.shape.update(index, ndarray("uint32", [prepared!.shape.length], Uint32Array.from(prepared!.shape)), opts);
+    // The shape row changes only with the shape: an unchanged one keeps its chunk (a one-sample edit stores one chunk).
+    if (linked.shape && !equalShapes(before, prepared!.shape)) {
+      await linked.shape.update(index, ndarray("uint32", [prepared!.shape.length], Uint32Array.from(prepared!.shape)), opts);
+    }
   }
 
   async #sampleId(idTensor: TensorEngine, index: number, signal?: AbortSignal): Promise<bigint> {
@@ -534,7 +577,7 @@ export class TensorEngine implements TensorColumn {
     if (row.tiles) return [{ bytes: new Uint8Array(0), shape: [...row.tiles.shape], reuseTiles: row.tiles }];
     void r;
     if (this.#open && row === this.#rows![this.#rows!.length - 1]) {
-      return Array.from({ length: row.count }, (_, i) => ({ bytes: this.#open!.sample(i).slice(), shape: this.#open!.shape(i) }));
+      return Array.from({ length: row.count }, (_, i) => ({ bytes: this.#open!.sample(i).slice(), shape: this.#present(this.#open!.shape(i)) }));
     }
     const key = keys.chunk(this.key, row.id);
     const entry = await this.#whole(key, signal);
@@ -544,7 +587,7 @@ export class TensorEngine implements TensorColumn {
     const { header, payload } = entry;
     return Array.from({ length: header.count }, (_, i) => {
       const [s, e] = sampleRange(header, i);
-      return { bytes: payload.subarray(s, e), shape: sampleShape(header, i) };
+      return { bytes: payload.subarray(s, e), shape: this.#present(sampleShape(header, i)) };
     });
   }
 
@@ -721,13 +764,13 @@ export class TensorEngine implements TensorColumn {
     const { r, local } = this.#locate(i);
     const row = rows[r]!;
     if (row.tiles) return { array: await this.#readTiled(row.tiles, null, signal) };
-    if (this.#open && r === rows.length - 1) return { bytes: this.#open.sample(local).slice(), shape: this.#open.shape(local) };
+    if (this.#open && r === rows.length - 1) return { bytes: this.#open.sample(local).slice(), shape: this.#present(this.#open.shape(local)) };
     const key = keys.chunk(this.key, row.id);
     if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
       const entry = await this.#chunk(key, signal);
       try {
         const [s, e] = sampleRange(entry.header, local);
-        return { bytes: this.#through(entry, key, e).slice(s, e), shape: sampleShape(entry.header, local) };
+        return { bytes: this.#through(entry, key, e).slice(s, e), shape: this.#present(sampleShape(entry.header, local)) };
       } finally {
         this.#ds.payloads.release(entry);
       }
@@ -738,7 +781,7 @@ export class TensorEngine implements TensorColumn {
     if (!got) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
     this.#verifyGroupOnce(header, local, got, 0, got.byteLength, key);
     const [s, e] = sampleRange(header, local);
-    return { bytes: got.subarray(s - g.start, e - g.start), shape: sampleShape(header, local) };
+    return { bytes: got.subarray(s - g.start, e - g.start), shape: this.#present(sampleShape(header, local)) };
   }
 
   async #readTiled(layout: TileLayout, box: { start: number[]; stop: number[] } | null, signal?: AbortSignal): Promise<NDArray> {
@@ -844,11 +887,11 @@ export class TensorEngine implements TensorColumn {
       }
       const base = this.#locateStart(r);
       if (this.#open && r === rows.length - 1) {
-        for (const k of ks) check(r, k, this.#open.shape(indices[k]! - base));
+        for (const k of ks) check(r, k, this.#present(this.#open.shape(indices[k]! - base)));
         continue;
       }
       const header = await this.#header(row, keys.chunk(this.key, row.id), signal);
-      for (const k of ks) check(r, k, sampleShape(header, indices[k]! - base));
+      for (const k of ks) check(r, k, this.#present(sampleShape(header, indices[k]! - base)));
     }
     const sampleShapeOut: readonly number[] = shape ?? [...this.minShape];
     const size = shapeSize(sampleShapeOut);
@@ -941,7 +984,7 @@ export class TensorEngine implements TensorColumn {
     const row = rows[r]!;
     if (this.#open && r === rows.length - 1) {
       const open = this.#open;
-      return { header: null, views: locals.map((l) => open.sample(l)), shapeOf: (j) => open.shape(locals[j]!), cached: true, release: noop };
+      return { header: null, views: locals.map((l) => open.sample(l)), shapeOf: (j) => this.#present(open.shape(locals[j]!)), cached: true, release: noop };
     }
     const key = keys.chunk(this.key, row.id);
     if (this.tensorMeta.chunkCompression || this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) {
@@ -961,7 +1004,7 @@ export class TensorEngine implements TensorColumn {
         const [s, e] = sampleRange(header, l);
         return payload.subarray(s, e);
       });
-      return { header, views, shapeOf: (j) => sampleShape(header, locals[j]!), cached: true, release };
+      return { header, views, shapeOf: (j) => this.#present(sampleShape(header, locals[j]!)), cached: true, release };
     }
     const header = await this.#header(row, key, signal);
     const gap = mergeGapOf(this.#ds.store);
@@ -1019,7 +1062,7 @@ export class TensorEngine implements TensorColumn {
       }
       return buf.subarray(s - origin, e - origin);
     });
-    return { header, views, shapeOf: (j) => sampleShape(header, locals[j]!), cached: false, release: noop };
+    return { header, views, shapeOf: (j) => this.#present(sampleShape(header, locals[j]!)), cached: false, release: noop };
   }
 
   #locateStart(r: number): number {
@@ -1063,8 +1106,8 @@ export class TensorEngine implements TensorColumn {
     const { r, local } = this.#locate(index);
     const row = rows[r]!;
     if (row.tiles) return [...row.tiles.shape];
-    if (this.#open && r === rows.length - 1) return this.#open.shape(local);
-    return sampleShape(await this.#header(row, keys.chunk(this.key, row.id), opts?.signal), local);
+    if (this.#open && r === rows.length - 1) return this.#present(this.#open.shape(local));
+    return this.#present(sampleShape(await this.#header(row, keys.chunk(this.key, row.id), opts?.signal), local));
   }
 
   /**
@@ -1075,7 +1118,7 @@ export class TensorEngine implements TensorColumn {
   async column(opts?: ReadOptions): Promise<NDArray | undefined> {
     const m = this.tensorMeta;
     if (m.encoding !== "array" || m.sampleCompression || m.dtype === null) return undefined;
-    if (this.#length > 0 && (shapeSize(this.maxShape) !== 1 || shapeSize(this.minShape) !== 1)) return undefined;
+    if (this.#length > 0 && (this.#rank === null || shapeSize(this.maxShape) !== 1 || shapeSize(this.minShape) !== 1)) return undefined;
     const dtype = m.dtype;
     const rows = await this.#load(opts?.signal);
     const cacheKey = `column:${this.key}:${this.#generation}`;
@@ -1181,7 +1224,7 @@ export class TensorEngine implements TensorColumn {
     }
     return {
       key: this.key, meta: this.#metaId, index: this.#segments.map((s) => s.id), length: this.#length,
-      minShape: [...this.minShape], maxShape: [...this.maxShape], changes: { ...this.#changes },
+      minShape: [...this.minShape], maxShape: [...this.maxShape], ndim: this.#rank, changes: { ...this.#changes },
     };
   }
 

@@ -83,7 +83,7 @@ test("hidden id and shape tensors follow appends, updates and pops", async () =>
   assert.equal([...after], [ids[1], ids[2]]);
   assert.equal(await t.read(0), arrayOf("uint8", [4, 4], 9));
   const ref = await ds.flush();
-  assert.ok(ref);
+  assert.ok(ref.ref, "a flush at a branch head publishes a ref");
   const changes = ds.manifest!.tensors.img!.changes;
   assert.ok(changes.updated && changes.popped);
 });
@@ -97,7 +97,7 @@ test("update is copy-on-write: the previous manifest still reads the old sample"
   const chunksBefore = ds.manifest!.tensors.x!.index;
   await t.update(10, ndarray("int32", [], Int32Array.of(-1)));
   await ds.flush();
-  const old = await DatasetEngine.open(store, { manifest: before });
+  const old = await DatasetEngine.open(store, { manifest: before, readOnly: true });
   assert.equal((await old.tensor("x").read(10) as NDArray).data, Int32Array.of(10));
   assert.equal((await t.read(10) as NDArray).data, Int32Array.of(-1));
   assert.equal((await t.read(599) as NDArray).data, Int32Array.of(599));
@@ -202,7 +202,7 @@ test("bad input: wrong dtype, wrong rank, bad indices, bad names, unknown codecs
   assert.throws(() => ds.tensor("missing"), (e: unknown) => isShoalError(e, "TensorDoesNotExistError"));
   assert.is(t.length, 1);
   await ds.flush();
-  const view = await DatasetEngine.open(store, { manifest: ds.manifest!.id });
+  const view = await DatasetEngine.open(store, { manifest: ds.manifest!.id, readOnly: true });
   await rejects(view.tensor("x").append(arrayOf("uint8", [2], 1)), "ReadOnlyModeError");
   await rejects(view.flush(), "ReadOnlyModeError");
   await rejects(DatasetEngine.open(new MemoryStore()), "DatasetNotFoundError");

@@ -18,6 +18,15 @@ export function emptyChangeLog(): DatasetChangeLog {
   return { infoUpdated: false, renamed: {}, deleted: [] };
 }
 
+/**
+ * The dataset-level part of a flushed change set, as the log a reopened writer continues from: renames, deletions
+ * and info changes persist across reopen like every other flushed change.
+ */
+export function changeLogFrom(changes: ChangeSet): DatasetChangeLog {
+  const d = changes.dataset ?? {};
+  return { infoUpdated: d.infoUpdated === true, renamed: { ...(d.renamed ?? {}) }, deleted: [...(d.deleted ?? [])] };
+}
+
 /** Records a rename, folding chains (a→b then b→c is a→c). */
 export function logRename(log: DatasetChangeLog, from: string, to: string): void {
   const origin = Object.entries(log.renamed).find(([, v]) => v === from)?.[0];

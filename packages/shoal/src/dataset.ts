@@ -9,7 +9,7 @@ import { TensorAlreadyExistsError, TensorDoesNotExistError } from "@shoal/chunks
 import { type CreateTensorOptions, type SampleInput, resolveTensorMeta } from "@shoal/htypes";
 import type { Store } from "@shoal/storage";
 import { EmptyCommitError, type CommitDetails, type DiffResult, type FixReport, type VersionControl, diffAsDict, formatDiff, formatLog, isEmptyChangeSet } from "@shoal/vcs";
-import { type DatasetChangeLog, changeSetOf, emptyChangeLog, logRename } from "./changes.ts";
+import { type DatasetChangeLog, changeLogFrom, changeSetOf, emptyChangeLog, logRename } from "./changes.ts";
 import { openEngineAt, writeManifest } from "./engine.ts";
 import { type EmptyOptions, type OpenCommonOptions, copyKeys, emptyIn, loadFrom, resolveStore } from "./open.ts";
 import { CredsKeyError, DatasetDeleteError, TensorGroupAlreadyExistsError, TensorGroupDoesNotExistError } from "./errors.ts";
@@ -54,6 +54,8 @@ export interface DatasetInit {
   readOnly: boolean;
   writeLock: WriteLock | null;
   settings: Settings;
+  /** Dataset-level changes of the flushed, uncommitted head (from `vc.headChanges()`). */
+  changeLog?: DatasetChangeLog;
 }
 
 const LARGE_BYTES = 1e9;
@@ -87,6 +89,7 @@ export class Dataset implements TensorHost {
     this.#readOnly = init.readOnly;
     this.#writeLock = init.writeLock;
     this.#settings = init.settings;
+    if (init.changeLog) this.#log = init.changeLog;
     for (const k of init.settings.credsKeys) this.#creds.set(k.name, null);
   }
 
@@ -469,7 +472,11 @@ export class Dataset implements TensorHost {
       const item = t.tensorMeta.dtype ? dtypeInfo(t.tensorMeta.dtype).itemSize : 1;
       if (shapeName && this.#engine.has(shapeName) && t.length > 0) {
         const shapes = await this.#engine.tensor(shapeName).readRange(0, Math.min(t.length, this.#engine.tensor(shapeName).length), opts);
-        for (const s of shapes) total += shapeSize(Array.from((s as { data: ArrayLike<number> }).data, Number)) * item;
+        for (const s of shapes) {
+          const dims = Array.from((s as { data: ArrayLike<number> }).data, Number);
+          // An empty shape row of a tensor of rank > 0 is an empty sample stored before the rank was known.
+          if (dims.length > 0 || t.ndim === 0) total += shapeSize(dims) * item;
+        }
       } else total += this.#approxBytes(t);
     }
     return total;
@@ -683,7 +690,7 @@ export class Dataset implements TensorHost {
   /** Reopens the engine on the manifest vcs names as current. */
   async #reopen(signal?: AbortSignal): Promise<void> {
     this.#engine = await openEngineAt(this.#engineStore, this.#vc.manifest, this.#readOnly, signal);
-    this.#log = emptyChangeLog();
+    this.#log = changeLogFrom(await this.#vc.headChanges({ signal }));
     this.#dirty = false;
     this.#writes++;
   }

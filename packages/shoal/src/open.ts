@@ -8,6 +8,7 @@ import { DatasetNotFoundError, openDatasetEngine } from "@shoal/chunks";
 import { type OpenStoreOptions, type Store, openStore } from "@shoal/storage";
 import { type CommitLock, LockRequiredError, VersionControl } from "@shoal/vcs";
 import { emulateCreateOnly } from "./create-only.ts";
+import { changeLogFrom } from "./changes.ts";
 import { Dataset } from "./dataset.ts";
 import { createEngine, openEngineAt } from "./engine.ts";
 import { readSettings } from "./settings.ts";
@@ -127,14 +128,15 @@ export async function loadFrom(store: Store, p: string | null, opts: LoadOptions
     try {
       vc = await VersionControl.open(store, { branch: opts.branch, readOnly, lock: opts.commitLock, author: opts.author, signal: opts.signal });
     } catch (e) {
-      // A dataset written by the bare engine has no version records yet: adopt its published state.
+      // A dataset written by the standalone engine (FORMAT.md §6.3) has no version records yet: adopt its published state.
       if (readOnly || !isShoalError(e, "VersionControlError") || isShoalError(e, "CheckoutError")) throw e;
       const bare = await openDatasetEngine(engineStore, { readOnly: true, signal: opts.signal });
       if (!bare.manifest) throw e;
       vc = await VersionControl.open(store, { initialManifest: bare.manifest.id, lock: opts.commitLock, author: opts.author, signal: opts.signal });
     }
     const engine = await openEngineAt(engineStore, vc.manifest, readOnly, opts.signal);
-    return new Dataset({ store, engineStore, path: p, engine, vc, readOnly, writeLock, settings: await readSettings(store, opts.signal) });
+    const changeLog = changeLogFrom(await vc.headChanges({ signal: opts.signal }));
+    return new Dataset({ store, engineStore, path: p, engine, vc, readOnly, writeLock, settings: await readSettings(store, opts.signal), changeLog });
   };
   return readOnly ? open(null) : withLock(store, opts, open);
 }

@@ -163,6 +163,16 @@ export class VersionControl {
     return record;
   }
 
+  /**
+   * The change set of the uncommitted work at the branch head (what the last `flush` recorded), `{}` when there is
+   * none or a past commit is checked out. A reopened writer restores its dataset-level changes (renames, deletions,
+   * info) from it.
+   */
+  async headChanges(opts?: Signal): Promise<ChangeSet> {
+    if (this.#node) return {};
+    return this.#records.changes(this.#head.changes, opts);
+  }
+
   /** Re-reads the current branch head (after ConcurrentWriteError, or to see other writers' commits). */
   async refresh(opts?: Signal): Promise<void> {
     if (this.#node) return;

@@ -82,6 +82,22 @@ test("uncommitted flushed work survives reopen", async () => {
   assert.is(again.pendingCommitId, FIRST_COMMIT_ID);
 });
 
+test("headChanges: the flushed change set of the head, dataset-level changes included; {} once committed or at a past commit", async () => {
+  const store = new MemoryStore();
+  const vc = await open(store);
+  assert.equal(await vc.headChanges(), {});
+  await vc.flush("m1", { tensors: { y: { added: [0, 1] } }, dataset: { renamed: { x: "y" }, deleted: ["z"], infoUpdated: true } });
+  const again = await VersionControl.open(store);
+  const c = await again.headChanges();
+  assert.equal(c.dataset, { renamed: { x: "y" }, deleted: ["z"], infoUpdated: true });
+  assert.equal(c.tensors?.y?.added, [0, 1]);
+  const id = await again.commit("one");
+  assert.equal(await again.headChanges(), {});
+  await again.flush("m2", { dataset: { deleted: ["y"] } });
+  await again.checkout(id);
+  assert.equal(await again.headChanges(), {}, "a past commit has no head changes");
+});
+
 test("writing or committing at an old commit moves the work to an auto branch", async () => {
   const vc = await open();
   await vc.flush("m1");
