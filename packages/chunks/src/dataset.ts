@@ -1,6 +1,6 @@
 /**
  * A dataset's working state over a Store: its tensors, the write queue for sealed chunks, the caches, and the
- * publish step (objects first, manifest, then a create-only ref) of FORMAT.md §6.
+ * flush (objects first, then the manifest) with, for standalone use, a create-only branch ref (FORMAT.md §6.3).
  * @module
  */
 import type { DType, NDArray, TensorSource } from "@shoal/core";
@@ -81,11 +81,9 @@ export interface CreateOptions extends Omit<OpenOptions, "manifest"> {
 export interface FlushOptions {
   signal?: AbortSignal;
   message?: string;
-  /** For @shoal/vcs: the commit the new ref names (default: unchanged). */
-  commit?: string | null;
-  /** For @shoal/vcs: the manifest's baseCommit (default: unchanged). */
+  /** For a version-control layer (the shoal facade): the manifest's baseCommit (default: unchanged). */
   baseCommit?: string | null;
-  /** For @shoal/vcs after a commit: restart every tensor's change markers. */
+  /** For a version-control layer, after a commit: restart every tensor's change markers. */
   resetChanges?: boolean;
   /** Write a new manifest (and publish it) even when nothing changed. */
   force?: boolean;
@@ -435,7 +433,7 @@ export class DatasetEngine implements TensorSource {
     const baseCommit = opts.baseCommit !== undefined ? opts.baseCommit : (this.#manifest?.baseCommit ?? null);
     const draft = { info: structuredClone(this.info), groups: [...this.groups], tensors, baseCommit };
     const fp = this.#fingerprint(draft);
-    if (!opts.force && fp === this.#published && opts.commit === undefined && this.#manifest) return { manifest: this.#manifest.id, ref: undefined };
+    if (!opts.force && fp === this.#published && this.#manifest) return { manifest: this.#manifest.id, ref: undefined };
     const manifest: Manifest = {
       formatVersion: FORMAT_VERSION, id: randomHex(), parent: this.#manifest?.id ?? null, time: new Date().toISOString(), ...draft,
     };
@@ -444,7 +442,7 @@ export class DatasetEngine implements TensorSource {
     if (publish) {
       const seq = (this.#head?.seq ?? 0) + 1;
       ref = {
-        seq, manifest: manifest.id, commit: opts.commit !== undefined ? opts.commit : (this.#head?.commit ?? null), prev: this.#head?.seq ?? null,
+        seq, manifest: manifest.id, commit: null, prev: this.#head?.seq ?? null,
         time: manifest.time, writer: this.writerId, ...(opts.message ? { message: opts.message } : {}),
       };
       await publishRef(this.store, this.branch, ref, { signal });

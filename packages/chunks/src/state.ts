@@ -69,9 +69,11 @@ export interface Manifest {
   tensors: Record<string, ManifestTensor>;
 }
 
+/** A standalone engine's branch ref (FORMAT.md §6.3). */
 export interface RefRecord {
   seq: number;
   manifest: string;
+  /** Always null: commits belong to @shoal/vcs, which keeps its own refs (FORMAT.md §7). */
   commit: string | null;
   prev: number | null;
   time: string;
@@ -88,7 +90,6 @@ export const keys = {
   manifest: (id: string): string => `manifests/${id}.json`,
   ref: (branch: string, seq: number): string => `refs/heads/${branch}/${String(seq).padStart(16, "0")}`,
   hint: (branch: string): string => `refs/hints/${branch}`,
-  commit: (id: string): string => `commits/${id}.json`,
 };
 
 const encoder = new TextEncoder();
@@ -165,7 +166,7 @@ async function readRef(store: Store, branch: string, seq: number, signal?: Abort
   return ref as unknown as RefRecord;
 }
 
-/** The newest ref of a branch (FORMAT.md §6): from the hint, probe forward; without one, gallop then bisect. */
+/** The newest ref of a branch (FORMAT.md §6.3): from the hint, probe forward; without one, gallop then bisect. */
 export async function resolveHead(store: Store, branch: string, opts?: { signal?: AbortSignal }): Promise<RefRecord | undefined> {
   assertBranchName(branch);
   const signal = opts?.signal;

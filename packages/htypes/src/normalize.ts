@@ -17,6 +17,7 @@ import { normalizeJson, normalizeList, normalizeText } from "./htypes/text.ts";
 import { readMediaInfo } from "./media-info.ts";
 import { parseHtype } from "./parse.ts";
 import { isCompressedSample } from "./sniff.ts";
+import { verifyStructure } from "./verify.ts";
 import type { CompressedSample, HtypeSpec, NormalizeResult, NormalizedSample, SampleContext, SampleInput, TensorMetaLike } from "./types.ts";
 
 interface State {
@@ -85,6 +86,12 @@ async function compressedPath(s: State, sample: CompressedSample, at: SampleErro
     // report their own payload dtype, which the reader converts, so they are not compared.
     if (IMAGE_HTYPES.has(spec.name) && s.dtype && info.dtype && info.dtype !== s.dtype) {
       throw new SampleDtypeError(at, `${compression} sample is ${info.dtype} but the tensor is ${s.dtype}`);
+    }
+    // Kept byte for byte and never decoded here: a truncated body behind an intact header is caught now, not at read.
+    try {
+      verifyStructure(sample.bytes, compression);
+    } catch (e) {
+      wrapCodecError(e, compression, at);
     }
     return { kind: "compressed", bytes: sample.bytes, compression, shape, dtype: info.dtype };
   }

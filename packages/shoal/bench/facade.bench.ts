@@ -60,3 +60,23 @@ const [shoalPng, enginePng] = await timePair(async () => {
   await e.flush();
 });
 console.log(JSON.stringify({ bench: "facade-extend-png-passthrough", metric: "files/s", value: Math.round(n / (shoalPng / 1000)), baseline: "DatasetEngine.extend (shape given)", baselineValue: Math.round(n / (enginePng / 1000)), ratio: +(enginePng / shoalPng).toFixed(2) }));
+
+// JPEG passthrough: @shoal/htypes reads the header and walks the marker segments (structure check), no decode.
+const jpeg = await getSampleCodec("jpeg");
+const jpegs = Array.from({ length: n }, (_, i) => {
+  const px = new Uint8Array(96 * 96 * 3);
+  for (let k = 0; k < px.length; k++) px[k] = (k * 7 + i * 13) & 0xff;
+  return jpeg.encode!(ndarray("uint8", [96, 96, 3], px));
+});
+const [shoalJpeg, engineJpeg] = await timePair(async () => {
+  const ds = await empty(new MemoryStore(), { lockEnabled: false });
+  await ds.createTensor("x", { htype: "image", sampleCompression: "jpeg" });
+  await ds.extend({ x: jpegs.map((f) => read(f)) });
+  await ds.flush();
+}, async () => {
+  const e = await createDatasetEngine(new MemoryStore());
+  await e.createTensor("x", { htype: "image", dtype: "uint8", sampleCompression: "jpeg" });
+  await e.extend({ x: jpegs.map((bytes) => ({ kind: "compressed", bytes, compression: "jpeg", shape: [96, 96, 3], dtype: "uint8" })) });
+  await e.flush();
+});
+console.log(JSON.stringify({ bench: "facade-extend-jpeg-passthrough", metric: "files/s", value: Math.round(n / (shoalJpeg / 1000)), baseline: "DatasetEngine.extend (shape given)", baselineValue: Math.round(n / (engineJpeg / 1000)), ratio: +(engineJpeg / shoalJpeg).toFixed(2) }));
