@@ -42,3 +42,6 @@ export {
   LockRequiredError, MergeConflictError, MergeError, FIRST_COMMIT_ID,
 } from "@shoal/vcs";
 export type { CommitDetails, CommitLock, FixReport } from "@shoal/vcs";
+
+/** ClearML-style versioned file datasets (`shoal.files.FileDataset`); `shoal/node` adds local folders. */
+export * as files from "@shoal/clearml-compat";

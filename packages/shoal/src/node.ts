@@ -15,3 +15,6 @@ export function read(pathOrBytes: string | BytesInput, opts: { name?: string } =
   if (typeof pathOrBytes === "string") return readBytes(readFileSync(pathOrBytes), { name: opts.name ?? basename(pathOrBytes) });
   return readBytes(pathOrBytes, opts);
 }
+
+/** File datasets with local-folder operations (addFiles, syncFolder, getLocalCopy …). */
+export * as files from "@shoal/clearml-compat/node";
