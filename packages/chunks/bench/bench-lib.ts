@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-export const REPS = num("SHOAL_BENCH_REPS", 3);
+export const REPS = num("SHOAL_BENCH_REPS", 5);
 export const benchRoot = (tag: string): string => join(process.env.PERF_TMP ?? tmpdir(), `shoal-${tag}-bench-${process.pid}`);
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -17,6 +17,29 @@ export function compare(ours: number[], base: number[], digits = 2): { value: nu
   const v = median(ours);
   const b = median(base);
   return { value: Math.round(v), baselineValue: Math.round(b), ratio: +(v / b).toFixed(digits) };
+}
+
+/** `{ value, baselineValue, ratio }` per second of process CPU time (all threads: the fs thread pool's writes too). */
+export function compareCpu(ours: number[], base: number[], digits = 2): { cpuValue: number; cpuBaselineValue: number; cpuRatio: number } {
+  const { value, baselineValue, ratio } = compare(ours, base, digits);
+  return { cpuValue: value, cpuBaselineValue: baselineValue, cpuRatio: ratio };
+}
+
+/** Wall and CPU seconds since the clock started. */
+export interface Elapsed {
+  wall: number;
+  cpu: number;
+}
+
+/** Starts a clock; calling the result reads it. CPU time is reported beside wall time: on a shared box the wall clock
+ * partly measures the neighbours. */
+export function startClock(): () => Elapsed {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  return () => {
+    const u = process.cpuUsage(c);
+    return { wall: (performance.now() - t) / 1000, cpu: (u.user + u.system) / 1e6 };
+  };
 }
 
 export const S224 = 224 * 224 * 3;

@@ -1,35 +1,19 @@
 /**
  * Packs samples into one chunk buffer. The payload is written after a reserved gap so that sealing can place the
  * header right before it and hand the store a subarray: an uncompressed chunk costs one copy per sample, and no
- * copy at seal time.
+ * copy at seal time. Samples of at least a checksum group's size are hashed as they are copied in, while their bytes
+ * are still in cache, and their checksum is used as is when the chunk turns out to have one sample per group.
  * @module
  */
 import type { DType } from "@shoal/core";
 import type { BytesCodec } from "./codec-types.ts";
 import { type Encoding, FLAG_CHUNK_COMPRESSED, FLAG_TILE, FLAG_UNIFORM_SHAPE, FLAG_UNIFORM_SIZE, type HeaderFields, headerLengthOf, writeHeader } from "./chunk-format.ts";
+import { giveBuffer, hasBuffer, takeBuffer } from "./buffer-pool.ts";
 import { xxh32 } from "./xxh32.ts";
 
 const RESERVE = 64 * 1024;
 /** Checksum groups span at least this many bytes, so tiny samples do not cost 4 checksum bytes each. */
 const GROUP_BYTES = 4096;
-
-const pool: ArrayBuffer[] = [];
-const POOL_MAX = 4;
-
-function takeBuffer(minBytes: number): Uint8Array {
-  for (let i = 0; i < pool.length; i++) {
-    const b = pool[i]!;
-    if (b.byteLength >= minBytes) {
-      pool.splice(i, 1);
-      return new Uint8Array(b);
-    }
-  }
-  return new Uint8Array(minBytes);
-}
-
-function giveBack(buffer: ArrayBuffer): void {
-  if (pool.length < POOL_MAX && buffer.byteLength > 1 << 20) pool.push(buffer);
-}
 
 class U32Vec {
   data = new Uint32Array(64);
@@ -73,11 +57,18 @@ export class ChunkBuilder {
   #used = 0;
   #shapes = new U32Vec();
   #offsets = new U32Vec();
+  /** xxh32 of sample i when it has at least GROUP_BYTES bytes (else 0, and hashed at seal if needed). */
+  #sums = new U32Vec();
   #sealed = false;
+  /** Capacity of a full chunk buffer (the size the pool keeps), or 0 when the target size is unknown. */
+  readonly #full: number;
 
   constructor(spec: BuilderSpec, capacityHint: number) {
     this.spec = spec;
-    this.#buf = takeBuffer(RESERVE + Math.max(capacityHint, 1024));
+    this.#full = spec.maxBytes !== undefined ? RESERVE + spec.maxBytes : 0;
+    const want = RESERVE + Math.max(capacityHint, 1024);
+    // A free full-size buffer costs nothing and saves every growth step; otherwise start at the hint.
+    this.#buf = this.#full > 0 && (want >= this.#full / 4 || hasBuffer(this.#full)) && want <= this.#full ? takeBuffer(this.#full) : new Uint8Array(want);
     this.#offsets.push(0);
   }
 
@@ -97,18 +88,30 @@ export class ChunkBuilder {
     // bytes about a third of a time over instead of once.
     let cap = this.#buf.byteLength * 4;
     while (cap < need) cap *= 4;
-    // The engine seals before a chunk passes its target size, so more than that is never needed.
-    if (this.spec.maxBytes !== undefined) cap = Math.max(need, Math.min(cap, RESERVE + this.spec.maxBytes));
-    const next = takeBuffer(cap);
+    // The engine seals before a chunk passes its target size, so more than that is never needed; past a quarter of
+    // it, going straight to full size saves the last copies and yields a buffer the pool can keep.
+    const full = this.#full;
+    if (full > 0 && need <= full && (cap >= full / 4 || hasBuffer(full))) cap = full;
+    const next = cap === full ? takeBuffer(full) : new Uint8Array(cap);
     next.set(this.#buf.subarray(RESERVE, RESERVE + this.#used), RESERVE);
-    giveBack(this.#buf.buffer as ArrayBuffer);
+    this.#giveBack(this.#buf.buffer as ArrayBuffer);
     this.#buf = next;
+  }
+
+  #giveBack(buffer: ArrayBuffer): void {
+    if (this.#full > 0 && buffer.byteLength === this.#full) giveBuffer(buffer);
+  }
+
+  /** Checksums the sample just copied to `[at, at + n)` when it makes a checksum group of its own. */
+  #hashSample(at: number, n: number): void {
+    this.#sums.push(n >= GROUP_BYTES && !this.spec.chunkCodec ? xxh32(this.#buf, RESERVE + at, RESERVE + at + n) : 0);
   }
 
   /** Copies one sample's stored bytes in. */
   add(bytes: Uint8Array, shape: readonly number[]): void {
     this.#ensure(bytes.byteLength);
     this.#buf.set(bytes, RESERVE + this.#used);
+    this.#hashSample(this.#used, bytes.byteLength);
     this.#used += bytes.byteLength;
     this.#offsets.push(this.#used);
     for (const d of shape) this.#shapes.push(d);
@@ -123,6 +126,8 @@ export class ChunkBuilder {
     this.#used += bytes.byteLength;
     if (this.#offsets.data.length < this.#offsets.length + count) this.#offsets.grow(this.#offsets.length + count);
     for (let i = 1; i <= count; i++) this.#offsets.data[this.#offsets.length++] = start + i * each;
+    if (this.#sums.data.length < this.#sums.length + count) this.#sums.grow(this.#sums.length + count);
+    for (let i = 0; i < count; i++) this.#hashSample(start + i * each, each);
     if (shape.length > 0) {
       if (this.#shapes.data.length < this.#shapes.length + count * shape.length) this.#shapes.grow(this.#shapes.length + count * shape.length);
       for (let i = 0; i < count; i++) for (const d of shape) this.#shapes.data[this.#shapes.length++] = d;
@@ -164,10 +169,13 @@ export class ChunkBuilder {
       const avg = n === 0 ? 0 : this.#used / n;
       groupSize = avg >= GROUP_BYTES ? 1 : Math.ceil(GROUP_BYTES / Math.max(avg, 1));
       checksums = new Uint32Array(Math.ceil(n / groupSize));
+      const sums = this.#sums.data;
       for (let g = 0; g < checksums.length; g++) {
         const first = g * groupSize;
         const last = Math.min(n, first + groupSize);
-        checksums[g] = xxh32(payload, offsets[first]!, offsets[last]!);
+        const start = offsets[first]!;
+        const end = offsets[last]!;
+        checksums[g] = groupSize === 1 && end - start >= GROUP_BYTES ? sums[first]! : xxh32(payload, start, end);
       }
     }
     const fields: HeaderFields = {
@@ -190,12 +198,18 @@ export class ChunkBuilder {
     const buffer = this.#buf.buffer as ArrayBuffer;
     if (!codec && H <= RESERVE) {
       writeHeader(fields, this.#buf, RESERVE - H);
-      return { bytes: this.#buf.subarray(RESERVE - H, RESERVE + this.#used), release: () => giveBack(buffer) };
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.#giveBack(buffer);
+      };
+      return { bytes: this.#buf.subarray(RESERVE - H, RESERVE + this.#used), release };
     }
     const out = new Uint8Array(H + stored.byteLength);
     writeHeader(fields, out, 0);
     out.set(stored, H);
-    giveBack(buffer);
+    this.#giveBack(buffer);
     return { bytes: out, release: () => {} };
   }
 
@@ -203,6 +217,6 @@ export class ChunkBuilder {
   discard(): void {
     if (this.#sealed) return;
     this.#sealed = true;
-    giveBack(this.#buf.buffer as ArrayBuffer);
+    this.#giveBack(this.#buf.buffer as ArrayBuffer);
   }
 }

@@ -388,6 +388,11 @@ export class DatasetEngine implements TensorSource {
     return this.#pending.get(key);
   }
 
+  /** Whether enough chunk writes are in flight that producers should wait (`backpressure()`) before packing more. */
+  get writeBacklog(): boolean {
+    return this.#inflight.size > MAX_INFLIGHT_WRITES;
+  }
+
   async backpressure(): Promise<void> {
     while (this.#inflight.size > MAX_INFLIGHT_WRITES) await Promise.race(this.#inflight);
   }
@@ -437,7 +442,8 @@ export class DatasetEngine implements TensorSource {
     const manifest: Manifest = {
       formatVersion: FORMAT_VERSION, id: randomHex(), parent: this.#manifest?.id ?? null, time: new Date().toISOString(), ...draft,
     };
-    await this.store.set(keys.manifest(manifest.id), encodeJson(manifest), { ifNoneMatch: this.store.capabilities.conditionalWrite === "none" ? undefined : "*", signal });
+    // A random 128-bit id cannot collide: a plain write (create-only costs a link+unlink on files, a header check on S3).
+    await this.store.set(keys.manifest(manifest.id), encodeJson(manifest), { signal });
     let ref: RefRecord | undefined;
     if (publish) {
       const seq = (this.#head?.seq ?? 0) + 1;

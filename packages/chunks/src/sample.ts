@@ -58,13 +58,17 @@ export interface PrepareContext {
   codecs: CodecSet;
 }
 
-/** Validates and encodes one sample. May set `meta.dtype` when the tensor has none yet (the caller snapshots it). */
 /** Whether `input` is an empty sample (null, undefined or `{ kind: "empty" }`), stored as no bytes. */
 export function isEmptySample(input: EngineSample): boolean {
   return input === null || input === undefined || kindOf(input) === "empty";
 }
 
-export async function prepareSample(input: EngineSample, ctx: PrepareContext): Promise<Stored> {
+/**
+ * Validates and encodes one sample. May set `meta.dtype` when the tensor has none yet (the caller snapshots it).
+ * Synchronous except when an input in another compression has to be converted (its codec loads on demand): ingest
+ * then costs no promise per sample.
+ */
+export function prepareSample(input: EngineSample, ctx: PrepareContext): Stored | Promise<Stored> {
   const { meta, tensor, index } = ctx;
   const kind = kindOf(input);
   if (isEmptySample(input)) {
@@ -109,13 +113,20 @@ export async function prepareSample(input: EngineSample, ctx: PrepareContext): P
       checkRank(ctx, shape);
       return { bytes: c.bytes, shape: [...shape] };
     }
-    const codec = await ctx.codecs.other(c.compression);
-    if (codec.kind !== "sample") throw new UnsupportedError("compression", `[shoal] tensor ${JSON.stringify(tensor)}, sample ${index}: cannot convert ${c.compression} input to ${meta.sampleCompression ?? "raw"}`);
-    return prepareArray(codec.decode(c.bytes), ctx);
+    return convert(c, { ...ctx });
   }
   const array = kind === "array" ? (input as { array: NDArray }).array : isNDArray(input) ? input : undefined;
   if (!array) throw new SampleDtypeError(tensor, index, `expected an NDArray, got ${describe(input)}`);
   return prepareArray(array, ctx);
+}
+
+/** An input in another compression, decoded and stored as the tensor's samples are. `ctx` is the caller's own copy. */
+async function convert(c: { bytes: Uint8Array; compression: string }, ctx: PrepareContext): Promise<Stored> {
+  const codec = await ctx.codecs.other(c.compression);
+  if (codec.kind !== "sample") {
+    throw new UnsupportedError("compression", `[shoal] tensor ${JSON.stringify(ctx.tensor)}, sample ${ctx.index}: cannot convert ${c.compression} input to ${ctx.meta.sampleCompression ?? "raw"}`);
+  }
+  return prepareArray(codec.decode(c.bytes), ctx);
 }
 
 function describe(v: unknown): string {
@@ -138,7 +149,7 @@ function checkRank(ctx: PrepareContext, shape: readonly number[]): void {
   for (const d of shape) if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) throw new SampleShapeError(ctx.tensor, ctx.index, `invalid dimension ${d}`);
 }
 
-async function prepareArray(array: NDArray, ctx: PrepareContext): Promise<Stored> {
+function prepareArray(array: NDArray, ctx: PrepareContext): Stored {
   checkDtype(ctx, array.dtype);
   checkRank(ctx, array.shape);
   const info = dtypeInfo(array.dtype);
@@ -151,11 +162,11 @@ async function prepareArray(array: NDArray, ctx: PrepareContext): Promise<Stored
     return { bytes: raw, shape: [...array.shape], tileArray: array };
   }
   void info;
-  return { bytes: await encodeRaw(array, raw, ctx), shape: [...array.shape] };
+  return { bytes: encodeRaw(array, raw, ctx), shape: [...array.shape] };
 }
 
 /** Applies the sample codec (if any) to one raw array. */
-export async function encodeRaw(array: NDArray, raw: Uint8Array, ctx: PrepareContext): Promise<Uint8Array> {
+export function encodeRaw(array: NDArray, raw: Uint8Array, ctx: PrepareContext): Uint8Array {
   const codec = ctx.codecs.sample;
   if (!codec) return raw;
   if (codec.kind === "bytes") return codec.encode(raw);

@@ -106,6 +106,8 @@ export class TensorEngine implements TensorColumn {
   /** Bumped by every change, so a cached column() of an older state is never served. */
   #generation = 0;
   #columnKey = "";
+  /** Whether a chunk of this tensor was sealed at least half full in this session. */
+  #filledChunk = false;
 
   constructor(ds: DatasetEngine, name: string, meta: TensorMeta, entry: ManifestTensor | null) {
     this.#ds = ds;
@@ -227,14 +229,15 @@ export class TensorEngine implements TensorColumn {
     const out: Prepared[] = [];
     // Empty samples met before the tensor has a rank: their shape gets the rank of the first real sample.
     const rankless: Prepared[] = [];
+    // One context for the whole batch (index and rank updated per sample): no objects or closures per sample.
+    const ctx: PrepareContext = { tensor: this.name, index: firstIndex, meta: this.tensorMeta, ndim, codecs: { sample: codecs.sample, other: loadCodec } };
     try {
       for (let i = 0; i < samples.length; i++) {
-        const ctx: PrepareContext = {
-          tensor: this.name, index: firstIndex + i, meta: this.tensorMeta, ndim,
-          codecs: { sample: codecs.sample, other: (name) => loadCodec(name) },
-        };
-        const s: Prepared = await prepareSample(samples[i], ctx);
-        if (s.tileArray) s.tileChunks = await this.#encodeTiles(s.tileArray, ctx);
+        ctx.index = firstIndex + i;
+        ctx.ndim = ndim;
+        const r = prepareSample(samples[i], ctx);
+        const s: Prepared = r instanceof Promise ? await r : r;
+        if (s.tileArray) s.tileChunks = this.#encodeTiles(s.tileArray, ctx);
         if (ndim === null) {
           if (isEmptySample(samples[i])) rankless.push(s);
           else {
@@ -254,7 +257,7 @@ export class TensorEngine implements TensorColumn {
     return out;
   }
 
-  async #encodeTiles(array: NDArray, ctx: PrepareContext): Promise<NonNullable<Prepared["tileChunks"]>> {
+  #encodeTiles(array: NDArray, ctx: PrepareContext): NonNullable<Prepared["tileChunks"]> {
     const itemSize = dtypeInfo(array.dtype).itemSize;
     const tileShape = tileShapeFor(array.shape, itemSize, this.tensorMeta.maxChunkSize);
     const count = shapeSize(gridOf(array.shape, tileShape));
@@ -263,7 +266,7 @@ export class TensorEngine implements TensorColumn {
     for (let k = 0; k < count; k++) {
       const box = tileBox(k, array.shape, tileShape);
       const tile = extractBox(array, box.start, box.stop);
-      bytes.push(await encodeRaw(tile, bytesOf(tile.data as TypedArray), ctx));
+      bytes.push(encodeRaw(tile, bytesOf(tile.data as TypedArray), ctx));
       shapes.push([...tile.shape]);
     }
     return { layout: { shape: [...array.shape], tileShape }, bytes, shapes };
@@ -296,7 +299,7 @@ export class TensorEngine implements TensorColumn {
         rows[rows.length - 1]!.count++;
       }
       this.#grow(s.shape);
-      await this.#ds.backpressure();
+      if (this.#ds.writeBacklog) await this.#ds.backpressure();
     }
   }
 
@@ -338,7 +341,7 @@ export class TensorEngine implements TensorColumn {
       rows[rows.length - 1]!.count += take;
       done += take;
       this.#length += take;
-      await this.#ds.backpressure();
+      if (this.#ds.writeBacklog) await this.#ds.backpressure();
       opts?.onProgress?.(done, n);
     }
     await this.#appendLinked(linked, n, () => shape, opts?.infos);
@@ -347,7 +350,9 @@ export class TensorEngine implements TensorColumn {
   #openBuilder(chunk: BytesCodec | null, ndim: number, firstBytes: number): void {
     const spec = this.#builderSpec(chunk);
     spec.ndim = this.#rank ?? ndim;
-    this.#open = new ChunkBuilder(spec, Math.min(this.tensorMeta.maxChunkSize, Math.max(firstBytes * 4, 1 << 16)));
+    // After a chunk filled up, the next one most likely will too (an ingest): size it for that from the start.
+    const max = this.tensorMeta.maxChunkSize;
+    this.#open = new ChunkBuilder(spec, this.#filledChunk ? max : Math.min(max, Math.max(firstBytes * 4, 1 << 16)));
     this.#rows!.push({ id: randomHex(), count: 0, headerLength: 0, objectLength: 0 });
     this.#starts = null;
   }
@@ -362,6 +367,7 @@ export class TensorEngine implements TensorColumn {
       this.#rows!.pop();
       return;
     }
+    if (open.size >= this.tensorMeta.maxChunkSize / 2) this.#filledChunk = true;
     const sealed = open.seal();
     row.headerLength = new DataView(sealed.bytes.buffer, sealed.bytes.byteOffset + 8, 4).getUint32(0, true);
     row.objectLength = sealed.bytes.byteLength;
@@ -399,7 +405,10 @@ export class TensorEngine implements TensorColumn {
     if (linked.shape) {
       const d = this.#rank ?? 0;
       const shapes = new Uint32Array(n * d);
-      for (let i = 0; i < n; i++) shapes.set(shapeOf(i), i * d);
+      for (let i = 0, at = 0; i < n; i++) {
+        const s = shapeOf(i);
+        for (let k = 0; k < d; k++) shapes[at++] = s[k] ?? 0;
+      }
       await linked.shape.extendBatch(ndarray("uint32", [n, d], shapes));
     }
     if (linked.info) {
@@ -416,6 +425,9 @@ export class TensorEngine implements TensorColumn {
   /** Appends samples atomically: a sample that fails validation leaves the tensor (and its hidden tensors) unchanged. */
   async extend(samples: Iterable<EngineSample> | AsyncIterable<EngineSample>, opts?: ExtendOptions): Promise<void> {
     this.#ds.assertWritable();
+    if (typeof samples !== "object" || samples === null || !(Symbol.iterator in samples || Symbol.asyncIterator in samples)) {
+      throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.name)}: extend takes an iterable of samples, got ${describeArray(samples)}`);
+    }
     const batch: EngineSample[] = [];
     const mark = this.#length;
     const rankMark = { rank: this.#rank, min: this.minShape, max: this.maxShape };
@@ -430,16 +442,22 @@ export class TensorEngine implements TensorColumn {
       batch.length = 0;
       opts?.onProgress?.(done, total);
     };
+    let bytes = 0;
+    /** Queues one sample; true when the batch is due. */
+    const take = (s: EngineSample): boolean => {
+      opts?.signal?.throwIfAborted();
+      batch.push(s);
+      bytes += byteEstimate(s);
+      if (batch.length < 4096 && bytes < this.tensorMeta.maxChunkSize) return false;
+      bytes = 0;
+      return true;
+    };
     try {
-      let bytes = 0;
-      for await (const s of samples as AsyncIterable<EngineSample>) {
-        opts?.signal?.throwIfAborted();
-        batch.push(s);
-        bytes += byteEstimate(s);
-        if (batch.length >= 4096 || bytes >= this.tensorMeta.maxChunkSize) {
-          await flushBatch();
-          bytes = 0;
-        }
+      // Arrays and other sync iterables are walked synchronously: for-await would cost promises per sample.
+      if (Symbol.iterator in samples) {
+        for (const s of samples as Iterable<EngineSample>) if (take(s)) await flushBatch();
+      } else {
+        for await (const s of samples as AsyncIterable<EngineSample>) if (take(s)) await flushBatch();
       }
       if (batch.length > 0) await flushBatch();
     } catch (e) {
@@ -1189,7 +1207,9 @@ export class TensorEngine implements TensorColumn {
     const store = this.#ds.store;
     if (this.#metaId === null) {
       const id = randomHex();
-      await store.set(keys.meta(this.key, id), encodeJson(this.tensorMeta), { ifNoneMatch: "*", signal });
+      // Metas, index segments and change sets are named by random 128-bit ids, which cannot collide: plain writes, no
+      // create-only checks (which cost FileStore a link and an unlink, and are unsupported on some S3 gateways).
+      await store.set(keys.meta(this.key, id), encodeJson(this.tensorMeta), { signal });
       this.#metaId = id;
     }
     if (this.#rows) {
@@ -1205,7 +1225,7 @@ export class TensorEngine implements TensorColumn {
         const id = randomHex();
         const seg = rows.slice(covered);
         if (seg.length > 0) {
-          await store.set(keys.index(this.key, id), encodeIndexSegment(seg as IndexRow[]), { ifNoneMatch: "*", signal });
+          await store.set(keys.index(this.key, id), encodeIndexSegment(seg as IndexRow[]), { signal });
           keepSegs.push({ id, rows: seg.length });
         }
       }
@@ -1218,7 +1238,7 @@ export class TensorEngine implements TensorColumn {
       const prev = this.#changes[kind];
       if (prev) for (const v of await readChangeSet(store, keys.changes(this.key, prev), signal)) set.add(v);
       const id = randomHex();
-      await store.set(keys.changes(this.key, id), encodeChangeSet(set), { ifNoneMatch: "*", signal });
+      await store.set(keys.changes(this.key, id), encodeChangeSet(set), { signal });
       this.#changes[kind] = id;
       set.clear();
     }

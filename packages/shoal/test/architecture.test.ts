@@ -16,7 +16,8 @@ const allowed: Record<string, string[]> = {
   "@shoal/views": ["@shoal/core"],
   "@shoal/loader": ["@shoal/core", "@shoal/codecs", "@shoal/views"],
   "@shoal/clearml-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
-  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat"],
+  "@shoal/deeplake-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
+  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat", "@shoal/deeplake-compat"],
   "@shoal/cli": ["shoal", "@shoal/clearml-compat"],
 };
 

@@ -1,4 +1,4 @@
-// The public TQL/view conformance cases, loaded from /work/shared at test time.
+// The public TQL/view conformance cases, loaded from shared/ (beside the repository) at test time.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type NDArray, isShoalError } from "@shoal/core";

@@ -1,0 +1,46 @@
+// Writes a fixed variety of inputs through the engine at SRC and prints sha256 of every chunk object per tensor.
+import { createHash } from "node:crypto";
+import { MemoryStore } from "@shoal/storage";
+import { ndarray } from "@shoal/core";
+import { getSampleCodec } from "@shoal/codecs";
+const SRC = process.argv[2]!;
+const { DatasetEngine } = await import(`${SRC}/index.ts`);
+const store = new MemoryStore();
+const ds = await DatasetEngine.create(store);
+const fill = (n: number, seed: number) => { const b = new Uint8Array(n); let x = seed * 2654435761 >>> 0; for (let i = 0; i < n; i++) { x = (x * 1103515245 + 12345) >>> 0; b[i] = (x >>> 16) & 0xff; } return b; };
+const S = 64 * 64 * 3;
+const big = await ds.createTensor("big", { dtype: "uint8", maxChunkSize: 200_000 });
+for (let i = 0; i < 90; i += 16) await big.extend(Array.from({ length: Math.min(16, 90 - i) }, (_, k) => ndarray("uint8", [64, 64, 3], fill(S, i + k))));
+const batch = await ds.createTensor("batch", { dtype: "uint8", maxChunkSize: 200_000 });
+const blk = new Uint8Array(90 * S); for (let k = 0; k < 90; k++) blk.set(fill(S, k), k * S);
+await batch.extendBatch(ndarray("uint8", [90, 64, 64, 3], blk));
+const labels = await ds.createTensor("labels", { dtype: "uint32", maxChunkSize: 8192 });
+await labels.extend(Array.from({ length: 5000 }, (_, i) => ndarray("uint32", [], Uint32Array.of(i * 7))));
+await labels.extendBatch(ndarray("uint32", [3000], Uint32Array.from({ length: 3000 }, (_, i) => i ^ 0x55)));
+const ragged = await ds.createTensor("ragged", { dtype: "uint16", maxChunkSize: 50_000 });
+await ragged.extend(Array.from({ length: 300 }, (_, i) => (i % 17 === 0 ? null : ndarray("uint16", [(i * 37) % 3000, 3], new Uint16Array(fill(((i * 37) % 3000) * 6, i).buffer)))));
+const lz = await ds.createTensor("lz", { dtype: "uint8", chunkCompression: "lz4", maxChunkSize: 100_000 });
+await lz.extend(Array.from({ length: 40 }, (_, i) => ndarray("uint8", [1000 + i], fill(1000 + i, i).map((v) => v & 0x0f))));
+const jpeg = await getSampleCodec("jpeg");
+const jpegs = Array.from({ length: 6 }, (_, k) => jpeg.encode!(ndarray("uint8", [32, 32, 3], fill(32 * 32 * 3, k).map((v, i) => (v >> 3) + (i % 96)))));
+const jt = await ds.createTensor("jpegs", { htype: "image", dtype: "uint8", sampleCompression: "jpeg", maxChunkSize: 20_000 });
+await jt.extend(Array.from({ length: 60 }, (_, i) => ({ kind: "compressed", bytes: jpegs[i % 6], compression: "jpeg" })));
+const text = await ds.createTensor("text", { encoding: "text", maxChunkSize: 4096 });
+await text.extend(Array.from({ length: 700 }, (_, i) => `sample ${i} ${"x".repeat(i % 40)}`));
+const js = await ds.createTensor("js", { encoding: "json", maxChunkSize: 4096 });
+await js.extend(Array.from({ length: 300 }, (_, i) => ({ i, tags: ["a", i % 3] })));
+const tiled = await ds.createTensor("tiled", { dtype: "uint8", tilingThreshold: 20_000, maxChunkSize: 30_000 });
+await tiled.extend([ndarray("uint8", [100, 100, 3], fill(30000, 9)), ndarray("uint8", [10, 10, 3], fill(300, 3))]);
+await ds.flush();
+await big.update(5, ndarray("uint8", [64, 64, 3], fill(S, 999)));
+await labels.pop(10);
+await ragged.update(3, ndarray("uint16", [2, 3], Uint16Array.of(1, 2, 3, 4, 5, 6)));
+await ds.flush();
+const byTensor = new Map<string, string[]>();
+for await (const key of store.list("tensors/")) {
+  const m = /^tensors\/(.+)\/chunks\/[0-9a-f]+$/.exec(key);
+  if (!m || m[1]!.endsWith("_id")) continue;
+  const h = createHash("sha256").update((await store.get(key))!).digest("hex").slice(0, 16);
+  byTensor.set(m[1]!, [...(byTensor.get(m[1]!) ?? []), h]);
+}
+for (const [t, hs] of [...byTensor].sort()) console.log(t, hs.length, hs.sort().join(" "));
