@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isShoalError, ndarray } from "@shoal/core";
+import { type NDArray, isShoalError, ndarray } from "@shoal/core";
 import { xxh32 as codecsXxh32 } from "@shoal/codecs";
 import { MemoryStore } from "@shoal/storage";
 import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store } from "@shoal/storage";
@@ -86,7 +86,7 @@ test("a chunk buffer goes back to the pool only after its write completed: every
   const again = await DatasetEngine.open(store.inner, { verifyChecksums: "always" });
   const images = again.tensor("images");
   assert.is(images.length, n);
-  for (let i = 0; i < n; i++) assert.equal((await images.read(i)).data, sampleBytes(i), `sample ${i}`);
+  for (let i = 0; i < n; i++) assert.equal(((await images.read(i)) as NDArray).data, sampleBytes(i), `sample ${i}`);
   assertChecksums(await chunkObjects(store.inner, "images"));
 });
 
@@ -127,7 +127,7 @@ test("samples below a checksum group's size next to large ones are still checksu
   const objects = await chunkObjects(ds.store, "mixed");
   for (const o of objects) assert.is(parseHeader(o, "chunk").groupSize, 1);
   assertChecksums(objects);
-  for (let i = 0; i < samples.length; i++) assert.equal((await t.read(i)).data, samples[i]);
+  for (let i = 0; i < samples.length; i++) assert.equal(((await t.read(i)) as NDArray).data, samples[i]);
 });
 
 test("metas, index segments, change sets and manifests are plain writes; refs stay create-only", async () => {
@@ -161,7 +161,7 @@ test("extend rejects a non-iterable with InvalidArgumentError and changes nothin
     }
   }
   assert.is(t.length, 1);
-  assert.equal((await t.read(0)).data, Uint8Array.of(9));
+  assert.equal(((await t.read(0)) as NDArray).data, Uint8Array.of(9));
 });
 
 test("extend takes generators and async generators like arrays", async () => {
@@ -176,7 +176,7 @@ test("extend takes generators and async generators like arrays", async () => {
   await t.extend(rows());
   await t.extend(later());
   assert.is(t.length, 8);
-  assert.equal((await t.read(6)).data, Uint16Array.of(6, 7));
+  assert.equal(((await t.read(6)) as NDArray).data, Uint16Array.of(6, 7));
 });
 
 test("the buffer pool hands back a returned buffer of the same size, keeps none twice, and bounds what it keeps", () => {

@@ -53,3 +53,22 @@ export class CredsKeyError extends ShoalError {
     this.credsKey = credsKey;
   }
 }
+
+/**
+ * The location holds a Deep Lake 3.x (or hub 2.x) dataset, not a shoal one: shoal reads it in place with
+ * `openDeepLake` and converts it with `importDeepLake`, but never opens or writes it as a shoal dataset.
+ */
+export class DeepLakeDatasetError extends ShoalError {
+  readonly path: string;
+  /** `deeplake.__version__` that wrote it, when `dataset_meta.json` says. */
+  readonly version: string | undefined;
+  constructor(path: string, version: string | undefined, what: string) {
+    super(
+      "DeepLakeDatasetError",
+      `[shoal] cannot ${what} ${JSON.stringify(path)}: it holds a Deep Lake ${version ? `dataset written by deeplake ${version}` : "3.x dataset"}, not a shoal dataset. ` +
+        `Convert it with importDeepLake(src, dest) (CLI: shoal import-deeplake <src> <dest>), or read it in place with openDeepLake(src)`,
+    );
+    this.path = path;
+    this.version = version;
+  }
+}

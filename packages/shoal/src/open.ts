@@ -7,9 +7,11 @@ import { InvalidArgumentError, ReadOnlyModeError, isShoalError } from "@shoal/co
 import { DatasetNotFoundError, openDatasetEngine } from "@shoal/chunks";
 import { type OpenStoreOptions, type Store, openStore } from "@shoal/storage";
 import { type CommitLock, LockRequiredError, VersionControl } from "@shoal/vcs";
+import { detectDeepLake } from "@shoal/deeplake-compat";
 import { emulateCreateOnly } from "./create-only.ts";
 import { changeLogFrom } from "./changes.ts";
 import { Dataset } from "./dataset.ts";
+import { DeepLakeDatasetError } from "./errors.ts";
 import { createEngine, openEngineAt } from "./engine.ts";
 import { readSettings } from "./settings.ts";
 import { WriteLock } from "./write-lock.ts";
@@ -75,6 +77,15 @@ export async function resolveStore(path: string | Store, opts: OpenCommonOptions
   return { store: await openStore(path, { ...opts.storeOptions, ...(s3 ? { s3 } : {}) }), path };
 }
 
+/**
+ * Throws DeepLakeDatasetError when the store (which has no shoal.json) holds a Deep Lake dataset: opening it as
+ * shoal would fail obscurely, and creating one there would mix two formats in one folder.
+ */
+async function refuseDeepLake(store: Store, p: string | null, what: string, signal?: AbortSignal): Promise<void> {
+  const found = await detectDeepLake(store, { signal });
+  if (found) throw new DeepLakeDatasetError(p ?? "this store", found.version, what);
+}
+
 /** The store the engine writes through: stores without create-only writes need the caller's commit lock. */
 function engineStoreFor(store: Store, readOnly: boolean, opts: OpenCommonOptions): Store {
   if (readOnly || store.capabilities.conditionalWrite !== "none") return store;
@@ -102,8 +113,11 @@ export async function empty(path: string | Store, opts: EmptyOptions = {}): Prom
 export async function emptyIn(store: Store, p: string | null, opts: EmptyOptions = {}): Promise<Dataset> {
   if (!store.capabilities.writable) throw new ReadOnlyModeError(`empty(${JSON.stringify(p ?? "store")}): the store`);
   const engineStore = engineStoreFor(store, false, opts);
-  if (!opts.overwrite && (await store.get("shoal.json", { signal: opts.signal }))) {
-    throw new InvalidArgumentError(`[shoal] a dataset already exists at ${JSON.stringify(p ?? "this store")}; use load(), or empty(path, { overwrite: true }) to replace it`);
+  if (!opts.overwrite) {
+    if (await store.get("shoal.json", { signal: opts.signal })) {
+      throw new InvalidArgumentError(`[shoal] a dataset already exists at ${JSON.stringify(p ?? "this store")}; use load(), or empty(path, { overwrite: true }) to replace it`);
+    }
+    await refuseDeepLake(store, p, "create a shoal dataset in", opts.signal);
   }
   const engine = await createEngine(engineStore, { overwrite: opts.overwrite, signal: opts.signal });
   return withLock(store, opts, async (writeLock) => {
@@ -120,7 +134,10 @@ export async function load(path: string | Store, opts: LoadOptions = {}): Promis
 
 /** `load` on an opened store. */
 export async function loadFrom(store: Store, p: string | null, opts: LoadOptions = {}): Promise<Dataset> {
-  if (!(await store.get("shoal.json", { signal: opts.signal }))) throw new DatasetNotFoundError(`[shoal] no shoal dataset at ${JSON.stringify(p ?? "this store")} (shoal.json is missing)`);
+  if (!(await store.get("shoal.json", { signal: opts.signal }))) {
+    await refuseDeepLake(store, p, "load", opts.signal);
+    throw new DatasetNotFoundError(`[shoal] no shoal dataset at ${JSON.stringify(p ?? "this store")} (shoal.json is missing)`);
+  }
   const readOnly = opts.readOnly === true || !store.capabilities.writable;
   const engineStore = engineStoreFor(store, readOnly, opts);
   const open = async (writeLock: WriteLock | null): Promise<Dataset> => {
@@ -145,6 +162,7 @@ export async function loadFrom(store: Store, p: string | null, opts: LoadOptions
 export async function dataset(path: string | Store, opts: LoadOptions = {}): Promise<Dataset> {
   const { store, path: p } = await resolveStore(path, opts);
   if (await store.get("shoal.json", { signal: opts.signal })) return loadFrom(store, p, opts);
+  await refuseDeepLake(store, p, "open", opts.signal);
   if (opts.readOnly) throw new DatasetNotFoundError(`[shoal] no shoal dataset at ${JSON.stringify(p ?? "this store")} to open read-only`);
   return emptyIn(store, p, opts);
 }
