@@ -15,7 +15,7 @@ import FileSystemStore from "@zarrita/storage/fs";
 import jpegjs from "jpeg-js";
 import * as zarr from "zarrita";
 import { DatasetEngine } from "../src/index.ts";
-import { xxh32 } from "../src/xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 import { type Elapsed, REPS, S224 as S, benchRoot, compare, compareCpu, emit, imagePool, num, startClock } from "./bench-lib.ts";
 
 const N = num("SHOAL_BENCH_SAMPLES", 3000);

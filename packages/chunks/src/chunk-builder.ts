@@ -9,7 +9,7 @@ import type { DType } from "@shoal/core";
 import type { BytesCodec } from "./codec-types.ts";
 import { type Encoding, FLAG_CHUNK_COMPRESSED, FLAG_TILE, FLAG_UNIFORM_SHAPE, FLAG_UNIFORM_SIZE, type HeaderFields, headerLengthOf, writeHeader } from "./chunk-format.ts";
 import { giveBuffer, hasBuffer, takeBuffer } from "./buffer-pool.ts";
-import { xxh32 } from "./xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 
 const RESERVE = 64 * 1024;
 /** Checksum groups span at least this many bytes, so tiny samples do not cost 4 checksum bytes each. */

@@ -5,7 +5,7 @@
  */
 import type { DType } from "@shoal/core";
 import { CorruptChunkError } from "./errors.ts";
-import { xxh32 } from "./xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 
 export const CHUNK_MAGIC = 0x4b434853; // "SHCK" read as little-endian u32
 export const FORMAT_VERSION = 1;

@@ -18,7 +18,7 @@ import {
   assertBranchName, decodeJson, encodeJson, keys, parseManifest, parseTensorMeta, publishRef, resolveHead,
 } from "./state.ts";
 import { type ExtendOptions, TensorEngine } from "./tensor.ts";
-import { xxh32 } from "./xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 
 export const DEFAULT_MAX_CHUNK_SIZE = 16_000_000;
 const MAX_INFLIGHT_WRITES = 2;

@@ -4,7 +4,7 @@
  */
 import { CorruptChunkError } from "./errors.ts";
 import { hexToId, idToHex } from "./ids.ts";
-import { xxh32 } from "./xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 
 const INDEX_MAGIC = 0x58494853; // "SHIX"
 const ROW_BYTES = 32;

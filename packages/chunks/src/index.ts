@@ -20,7 +20,7 @@ export { parseHeader, sampleRange, sampleShape } from "./chunk-format.ts";
 export type { ChunkHeader, Encoding } from "./chunk-format.ts";
 export { decodeIndexSegment, encodeIndexSegment } from "./index-format.ts";
 export type { IndexRow, TileLayout } from "./index-format.ts";
-export { xxh32 } from "./xxh32.ts";
+export { xxh32 } from "@shoal/codecs";
 export { randomSampleIds } from "./ids.ts";
 
 import { DatasetEngine } from "./dataset.ts";

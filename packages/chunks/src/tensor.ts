@@ -21,7 +21,7 @@ import { type EngineSample, type PrepareContext, type Stored, decodeStored, enco
 import { type ManifestTensor, type TensorChanges, type TensorMeta, emptyChanges, encodeJson, keys } from "./state.ts";
 import { copyBox, extractBox, gridOf, tileBox, tileShapeFor } from "./tiles.ts";
 import { SharedLoads } from "./shared-loads.ts";
-import { xxh32 } from "./xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 
 /**
  * Byte gap between two needed ranges of a chunk below which one request reads both (and the bytes between), by the

@@ -5,7 +5,7 @@ import { ChunkBuilder } from "../src/chunk-builder.ts";
 import { parseHeader, sampleRange, sampleShape, verifyPayload } from "../src/chunk-format.ts";
 import { decodeIndexSegment, encodeIndexSegment } from "../src/index-format.ts";
 import { parseManifest } from "../src/state.ts";
-import { xxh32 } from "../src/xxh32.ts";
+import { xxh32 } from "@shoal/codecs";
 import { noise } from "./helpers.ts";
 
 const enc = new TextEncoder();

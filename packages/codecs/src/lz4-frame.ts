@@ -63,7 +63,7 @@ export function lz4FrameEncode(data: Uint8Array, opts: Lz4FrameOptions = {}): Ui
     write32(out, 10, Math.floor(n / 0x100000000));
     op = 14;
   }
-  out[op] = (xxh32(out, 0, 4, op) >>> 8) & 0xff;
+  out[op] = (xxh32(out, 4, op) >>> 8) & 0xff;
   op++;
   for (let start = 0; start < n; start += blockSize) {
     const src = data.subarray(start, Math.min(n, start + blockSize));
@@ -80,7 +80,7 @@ export function lz4FrameEncode(data: Uint8Array, opts: Lz4FrameOptions = {}): Ui
     }
     op += 4 + blockLen;
     if (blockChecksum) {
-      write32(out, op, xxh32(out, 0, sizePos + 4, op));
+      write32(out, op, xxh32(out, sizePos + 4, op));
       op += 4;
     }
   }
@@ -151,7 +151,7 @@ export function lz4FrameDecode(data: Uint8Array, opts: { outLength?: number; cod
     if (maxBlock === undefined) fail(`invalid block size id ${(bd >>> 4) & 7}`, at + 1);
     const descriptorLength = 2 + (hasContentSize ? 8 : 0) + (hasDictId ? 4 : 0);
     if (src.length - at < descriptorLength + 1) fail("truncated frame descriptor", at);
-    const expectedHc = (xxh32(src, 0, at, at + descriptorLength) >>> 8) & 0xff;
+    const expectedHc = (xxh32(src, at, at + descriptorLength) >>> 8) & 0xff;
     if (src[at + descriptorLength] !== expectedHc) fail("bad header checksum", at + descriptorLength);
     if (hasDictId) throw new UnsupportedError("lz4-dictionary", `[shoal] ${codec}: frames compressed with a dictionary are not supported (byte ${at + 10})`);
     let contentSize = -1;
@@ -175,7 +175,7 @@ export function lz4FrameDecode(data: Uint8Array, opts: { outLength?: number; cod
       if (size > src.length - ip) fail(`truncated block: ${size} bytes announced, ${src.length - ip} left`, ip);
       if (hasBlockChecksum) {
         if (src.length - ip - size < 4) fail("truncated block checksum", ip + size);
-        if (xxh32(src, 0, ip, ip + size) !== read32(src, ip + size)) fail("bad block checksum", ip + size);
+        if (xxh32(src, ip, ip + size) !== read32(src, ip + size)) fail("bad block checksum", ip + size);
       }
       // Blocks never write past what the header or the caller announced, so a lying block fails instead of growing.
       const limit = Math.min(op + maxBlock!, frameLimit, hardLimit);
@@ -193,7 +193,7 @@ export function lz4FrameDecode(data: Uint8Array, opts: { outLength?: number; cod
     if (contentSize >= 0 && op - frameStart !== contentSize) fail(`frame content is ${op - frameStart} bytes, header says ${contentSize}`, ip);
     if (hasContentChecksum) {
       if (src.length - ip < 4) fail("truncated content checksum", ip);
-      if (xxh32(out, 0, frameStart, op) !== read32(src, ip)) fail("bad content checksum", ip);
+      if (xxh32(out, frameStart, op) !== read32(src, ip)) fail("bad content checksum", ip);
       ip += 4;
     }
     return ip;

@@ -72,7 +72,7 @@ export async function importDeepLake(src: string | Store, dest: string | Store, 
   const { branch: _b, commitId: _c, tensors: _t, skipMissing: _s, onMissing: _m, onProgress: _p, sourceCreds: _sc, ...emptyOpts } = opts;
   const ds = await empty(dest, emptyOpts);
   try {
-    for (const g of groupsFor(dl, plans)) ds.createGroup(g, { existOk: true });
+    for (const g of groupsFor(dl, plans, opts.tensors === undefined)) ds.createGroup(g, { existOk: true });
     for (const p of plans) {
       const t = await ds.createTensor(p.src.name, p.create);
       const info = withoutClassNames(p.src.info);
@@ -135,9 +135,9 @@ function pickTensors(dl: DeepLakeDataset, names: readonly string[] | undefined):
   });
 }
 
-/** Groups to create: every source group, or only those holding a selected tensor. */
-function groupsFor(dl: DeepLakeDataset, plans: readonly TensorPlan[]): string[] {
-  return dl.groups.filter((g) => plans.some((p) => p.src.name.startsWith(`${g}/`)) || plans.length === dl.tensorNames().length);
+/** Groups to create: every source group (empty ones too) for a whole import, those holding a selected tensor otherwise. */
+function groupsFor(dl: DeepLakeDataset, plans: readonly TensorPlan[], whole: boolean): string[] {
+  return whole ? [...dl.groups] : dl.groups.filter((g) => plans.some((p) => p.src.name.startsWith(`${g}/`)));
 }
 
 function planTensor(src: DeepLakeTensor): TensorPlan {

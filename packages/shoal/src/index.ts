@@ -19,6 +19,20 @@ export type { MergeOptions } from "./merge.ts";
 export type { SummaryRow } from "./summary.ts";
 export { toNpy, fromNpy } from "./npy.ts";
 export * from "./errors.ts";
+export { importDeepLake } from "./deeplake-import.ts";
+export type { ImportDeepLakeOptions, MissingSamples } from "./deeplake-import.ts";
+export { openDeepLake } from "./deeplake.ts";
+export type { OpenDeepLakeAtOptions } from "./deeplake.ts";
+export {
+  DeepLakeDataset, DeepLakeTensor, detectDeepLake, MissingChunkError as DeepLakeMissingChunkError, DeepLakeFormatError, DeepLakeUnsupportedError,
+  NotADeepLakeDatasetError, DeepLakeVersionNotFoundError, DeepLakeTensorNotFoundError, DeepLakeIndexError,
+} from "@shoal/deeplake-compat";
+export type { DeepLakeCommit, DeepLakeTensorMeta } from "@shoal/deeplake-compat";
+// Free functions over any TensorSource (a Dataset's `source`, a Deep Lake dataset opened in place).
+export { dataloader } from "@shoal/loader";
+export type { DataLoader, DataLoaderOptions } from "@shoal/loader";
+export { query } from "@shoal/views";
+export type { View, TensorSource } from "@shoal/views";
 
 // What users need from the lower packages, so `shoal` is the only import.
 export {
