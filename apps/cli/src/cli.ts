@@ -9,6 +9,7 @@ const subCommands = {
   info: () => import("./commands/info.ts").then((m) => m.default),
   summary: () => import("./commands/summary.ts").then((m) => m.default),
   import: () => import("./commands/import.ts").then((m) => m.default),
+  "import-deeplake": () => import("./commands/import-deeplake.ts").then((m) => m.default),
   export: () => import("./commands/export.ts").then((m) => m.default),
   log: () => import("./commands/vcs.ts").then((m) => m.log),
   commit: () => import("./commands/vcs.ts").then((m) => m.commit),

@@ -59,6 +59,14 @@ const exitCodes: Record<string, number> = {
   SampleIndexError: 14,
   ViewNotFoundError: 4,
   TensorGroupDoesNotExistError: 4,
+  // Deep Lake 3.x sources (shoal import-deeplake, or a Deep Lake folder given where a shoal dataset is expected).
+  DeepLakeDatasetError: 4,
+  NotADeepLakeDatasetError: 4,
+  DeepLakeVersionNotFoundError: 4,
+  DeepLakeTensorNotFoundError: 4,
+  DeepLakeFormatError: 10,
+  DeepLakeIndexError: 14,
+  DeepLakeUnsupportedError: 15,
 };
 
 export function exitCodeFor(error: unknown): number {

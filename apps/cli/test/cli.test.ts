@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { sharedDir } from "@shoal/testing/node";
 import { cli, cliJson, demoData } from "./run-cli.ts";
+
+const deeplake = join(sharedDir(), "fixtures", "deeplake-v3");
 
 const t = suite("shoal CLI");
 let root = "";
@@ -140,6 +143,54 @@ t("demo builds a dataset and walks through every feature", async () => {
   const r = await cli(["demo", join(root, "demo"), "--quiet"]);
   assert.is(r.code, 0, r.stderr);
   for (const step of ["== create", "== read samples back", "== version control", "== query", "== data loader"]) assert.ok(r.stdout.includes(step), step);
+});
+
+t("import-deeplake converts a hub 2.0.6 dataset: jpeg files exported byte for byte, labels, a commit naming the source", async () => {
+  const src = join(deeplake, "images-classlabel-2.0.6");
+  const path = join(root, "from-deeplake");
+  const r = await cliJson<{ sourceCommit: string; sourceVersion: string; commitId: string; tensors: Record<string, number>; samples: number; skipped: number }>(["import-deeplake", src, path]);
+  assert.equal(r.tensors, { images: 3, labels: 3 });
+  assert.is(r.samples, 3);
+  assert.is(r.skipped, 0);
+  assert.is(r.sourceVersion, "2.0.6");
+  const log = await cliJson<{ commit: string; message: string | null }[]>(["log", path]);
+  assert.is(log[0]!.commit, r.commitId);
+  assert.ok(log[0]!.message!.includes(r.sourceCommit), log[0]!.message!);
+  // The source chunk holds the three JPEG files back to back: each exported file is one of them, whole.
+  const chunk = new Uint8Array(await readFile(join(src, "images", "chunks", "97a4ba")));
+  const exported = await cliJson<{ files: string[] }>(["export", path, "images", join(root, "from-deeplake-out")]);
+  assert.is(exported.files.length, 3);
+  for (const f of exported.files) {
+    const bytes = new Uint8Array(await readFile(f));
+    assert.ok(f.endsWith(".jpg") || f.endsWith(".jpeg"), f);
+    assert.ok(Buffer.from(chunk).includes(Buffer.from(bytes)), `${f} (${bytes.length} bytes) is not a file of the source chunk`);
+  }
+  const q = await cliJson<{ indices: number[] }>(["query", path, "select * where labels == 'class1'"]);
+  assert.equal(q.indices, [2]);
+  const again = await cli(["import-deeplake", src, path]);
+  assert.is(again.code, 2, "the destination exists and --overwrite was not given");
+});
+
+t("import-deeplake: a missing source chunk exits 10 and leaves nothing; --skip-missing imports the rest and reports it", async () => {
+  const src = join(deeplake, "transcribebot-3.4.0-versioned");
+  const path = join(root, "transcribe");
+  const failed = await cli(["import-deeplake", src, path]);
+  assert.is(failed.code, 10, failed.stderr);
+  assert.match(failed.stderr, /24d52ab1f89e462b/);
+  assert.match(failed.stderr, /embedding/);
+  assert.is((await cli(["info", path])).code, 4, "nothing committed at the destination");
+  const r = await cliJson<{ samples: number; skipped: number; missing: { tensor: string; start: number; count: number }[] }>(["import-deeplake", src, path, "--skip-missing"]);
+  assert.is(r.samples, 683);
+  assert.is(r.missing.length, 1);
+  assert.is(r.missing[0]!.tensor, "embedding");
+  assert.is(r.skipped, r.missing[0]!.count);
+  assert.ok(r.skipped > 0 && r.skipped < 683);
+});
+
+t("a Deep Lake folder given to another command exits 4 and says to run import-deeplake", async () => {
+  const r = await cli(["info", join(deeplake, "chat-with-docs-3.8.8")]);
+  assert.is(r.code, 4, r.stderr);
+  assert.match(r.stderr, /shoal import-deeplake/);
 });
 
 t.run();

@@ -4,7 +4,7 @@
  * byte for byte, and committing once at the end. A failed import deletes what it wrote at the destination.
  * @module
  */
-import { InvalidArgumentError, isShoalError, type NDArray } from "@shoal/core";
+import { InvalidArgumentError, isShoalError, ndarray, viewAs } from "@shoal/core";
 import {
   type DeepLakeCreateTensorOptions, type DeepLakeDataset, type DeepLakeTensor, DeepLakeUnsupportedError, type MissingChunkError,
   openDeepLake,
@@ -12,6 +12,7 @@ import {
 import type { SampleInput } from "@shoal/htypes";
 import type { Store } from "@shoal/storage";
 import type { CreateTensorOpts, Dataset } from "./dataset.ts";
+import { toPlainJson } from "./deeplake-json.ts";
 import { type EmptyOptions, type StoreCreds, empty, resolveStore } from "./open.ts";
 import type { Tensor } from "./tensor.ts";
 
@@ -48,7 +49,7 @@ export interface ImportDeepLakeOptions extends EmptyOptions {
 /** Source chunks read per batch: enough to overlap reads (the reader loads them concurrently), few enough to bound memory. */
 const CHUNKS_PER_BATCH = 4;
 
-type ReadMode = "stored" | "link" | "values";
+type ReadMode = "stored" | "link" | "json" | "values";
 
 interface TensorPlan {
   src: DeepLakeTensor;
@@ -67,7 +68,8 @@ export async function importDeepLake(src: string | Store, dest: string | Store, 
   checkOptions(src, dest, opts);
   const { signal } = opts;
   const source = await resolveStore(src, { creds: opts.sourceCreds ?? opts.creds, storeOptions: opts.storeOptions, signal });
-  const dl = await openDeepLake(source.store, { branch: opts.branch, commitId: opts.commitId, signal });
+  // Every chunk is read once, so caching decoded chunks would only hold memory.
+  const dl = await openDeepLake(source.store, { branch: opts.branch, commitId: opts.commitId, cacheBytes: 0, signal });
   const plans = pickTensors(dl, opts.tensors).map(planTensor);
   const { branch: _b, commitId: _c, tensors: _t, skipMissing: _s, onMissing: _m, onProgress: _p, sourceCreds: _sc, ...emptyOpts } = opts;
   const ds = await empty(dest, emptyOpts);
@@ -143,11 +145,14 @@ function groupsFor(dl: DeepLakeDataset, plans: readonly TensorPlan[], whole: boo
 function planTensor(src: DeepLakeTensor): TensorPlan {
   const o: DeepLakeCreateTensorOptions = src.createTensorOptions();
   if (o.htype.startsWith("sequence[")) throw new DeepLakeUnsupportedError("htype", `tensor ${JSON.stringify(src.name)}`, `${o.htype} tensors cannot be imported yet`);
+  // Deep Lake's image chunk compression (one png/jpeg canvas per chunk) has no shoal counterpart: each sample is
+  // stored in that format instead. lz4 maps as it is.
+  const canvas = o.chunkCompression !== null && o.chunkCompression !== "lz4";
   const create: CreateTensorOpts = {
     htype: o.htype,
     ...(o.dtype === null ? {} : { dtype: o.dtype }),
-    sampleCompression: o.sampleCompression,
-    chunkCompression: o.chunkCompression,
+    sampleCompression: canvas ? o.chunkCompression : o.sampleCompression,
+    chunkCompression: canvas ? null : o.chunkCompression,
     ...(o.maxChunkSize === null ? {} : { maxChunkSize: o.maxChunkSize }),
     ...(o.tilingThreshold === null ? {} : { tilingThreshold: o.tilingThreshold }),
     ...(o.verify === undefined ? {} : { verify: o.verify }),
@@ -158,7 +163,10 @@ function planTensor(src: DeepLakeTensor): TensorPlan {
     ...(o.intrinsics ? { intrinsics: o.intrinsics } : {}),
   };
   const isLink = o.htype.startsWith("link[");
-  return { src, create, mode: isLink ? "link" : o.sampleCompression ? "stored" : "values" };
+  // Files (jpeg, png, wav…) are copied as stored; lz4 is a byte codec shoal applies itself, so those samples go decoded.
+  const stored = o.sampleCompression !== null && o.sampleCompression !== "lz4";
+  const json = o.htype === "json" || o.htype === "list";
+  return { src, create, mode: isLink ? "link" : stored ? "stored" : json ? "json" : "values" };
 }
 
 function withoutClassNames(info: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -228,13 +236,14 @@ async function readSamples(plan: TensorPlan, start: number, end: number, signal:
       const s = stored[k]!;
       if (s.bytes.length === 0) out[k] = null;
       else if (s.compression) out[k] = { bytes: s.bytes, compression: s.compression };
-      // Tiled samples exist only reassembled: shoal compresses the array again.
-      else out[k] = (await src.read(start + k, { signal })) as NDArray;
+      // Tiled samples exist only reassembled (raw elements): shoal compresses the array again.
+      else out[k] = ndarray(src.meta.dtype!, await src.shape(start + k, { signal }), viewAs(src.meta.dtype!, s.bytes) as never);
     }
     return out;
   }
   const values = (await src.readMany(indices, { signal })) as SampleInput[];
   if (plan.mode === "link") return values.map((v) => (typeof v === "string" && v !== "" ? { url: v, credsKey: null } : null));
+  if (plan.mode === "json") return values.map((v) => toPlainJson(v) as SampleInput);
   return values;
 }
 
