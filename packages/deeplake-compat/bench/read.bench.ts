@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { getSampleCodec, lz4Decode, lz4Encode } from "@shoal/codecs";
 import { FileStore } from "@shoal/storage/fs";
 import { openDeepLake } from "../src/index.ts";
-import { FIRST, chunk, chunkIds, writeDatasetMeta, writeTensor } from "../test/synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, writeDatasetMeta, writeTensor } from "@shoal/testing";
 
 const ROWS = Number(process.env.SHOAL_BENCH_ROWS ?? 40000);
 const REPS = Number(process.env.SHOAL_BENCH_REPS ?? 5);

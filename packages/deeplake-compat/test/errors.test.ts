@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { isShoalError } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { DeepLakeFormatError, DeepLakeUnsupportedError, MissingChunkError, detectDeepLake, openDeepLake } from "../src/index.ts";
-import { FIRST, chunk, chunkIds, le, versionHeader, writeDatasetMeta, writeTensor } from "./synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, le, versionHeader, writeDatasetMeta, writeTensor } from "@shoal/testing";
 import { IMAGES, fixture, rejects } from "./helpers.ts";
 
 /** SYNTHETIC: one int32 tensor "x" of 2 samples; `patch` overrides parts of it. */

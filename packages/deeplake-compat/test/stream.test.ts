@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { MemoryStore } from "@shoal/storage";
 import { MissingChunkError, type StoredSample, openDeepLake } from "../src/index.ts";
-import { FIRST, chunk, chunkIds, le, tilesIndex, writeDatasetMeta, writeTensor } from "./synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, le, tilesIndex, writeDatasetMeta, writeTensor } from "@shoal/testing";
 import { IMAGES, TRANSCRIBE, fixture, rejects } from "./helpers.ts";
 
 test("createTensorOptions carries htype, dtype, compressions and class names", async () => {

@@ -1,4 +1,4 @@
-// SYNTHETIC version trees (written by ./synthetic-builder.ts from the notes §5): copy-on-write chunks, a chunk_set
+// SYNTHETIC version trees (written by the Deep Lake builder of @shoal/testing from the notes §5): copy-on-write chunks, a chunk_set
 // entry naming another commit and key, two branches, and a tree rebuilt from commit_info.json files.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -6,7 +6,7 @@ import type { NDArray } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { query } from "@shoal/views";
 import { openDeepLake } from "../src/index.ts";
-import { FIRST, chunk, chunkIds, json, prefixOf, writeDatasetMeta, writeTensor } from "./synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, json, prefixOf, writeDatasetMeta, writeTensor } from "@shoal/testing";
 
 const C2 = "c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2";
 const C3 = "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3";

@@ -1,4 +1,4 @@
-// SYNTHETIC datasets, written by ./synthetic-builder.ts from the format notes (no public dataset has these
+// SYNTHETIC datasets, written by the Deep Lake builder of @shoal/testing from the format notes (no public dataset has these
 // features): lz4 chunk compression (block and legacy frame), per-sample lz4 text, list and json htypes with
 // HubJsonEncoder objects, grayscale png samples, image-compressed chunks, tiles, polygons, renames and groups.
 import { test } from "uvu";
@@ -7,7 +7,7 @@ import { getSampleCodec, lz4Encode, lz4FrameEncode } from "@shoal/codecs";
 import { type NDArray, ndarray } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { type HubJsonSample, openDeepLake } from "../src/index.ts";
-import { FIRST, chunk, chunkIds, concat, le, tilesIndex, writeDatasetMeta, writeTensor } from "./synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, concat, le, tilesIndex, writeDatasetMeta, writeTensor } from "@shoal/testing";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));

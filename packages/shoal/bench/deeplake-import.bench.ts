@@ -6,7 +6,7 @@ import { getSampleCodec } from "@shoal/codecs";
 import { ndarray } from "@shoal/core";
 import { openDeepLake as openDeepLakeStore } from "@shoal/deeplake-compat";
 import { MemoryStore } from "@shoal/storage";
-import { FIRST, chunk, chunkIds, writeDatasetMeta, writeTensor } from "../../deeplake-compat/test/synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, writeDatasetMeta, writeTensor } from "@shoal/testing";
 import { importDeepLake } from "../src/index.ts";
 
 const n = Number(process.env.SHOAL_BENCH_N ?? 2000);

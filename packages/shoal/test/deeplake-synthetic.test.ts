@@ -6,7 +6,7 @@ import { type NDArray, ndarray } from "@shoal/core";
 import { MemoryStore } from "@shoal/storage";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { FIRST, chunk, chunkIds, json, le, tilesIndex, writeDatasetMeta, writeTensor } from "../../deeplake-compat/test/synthetic-builder.ts";
+import { FIRST, chunk, chunkIds, json, le, tilesIndex, writeDatasetMeta, writeTensor } from "@shoal/testing";
 import { importDeepLake } from "../src/index.ts";
 import { arr } from "./helpers.ts";
 

@@ -8,3 +8,4 @@ export type { TestStoreOptions } from "./store-suite.ts";
 export type { StoreFixture, SuiteStore, SuiteStoreCapabilities } from "./store-types.ts";
 export { patternBytes, firstDifference } from "./bytes.ts";
 export { referenceXxh32 } from "./xxh32-reference.ts";
+export * from "./deeplake-builder.ts";

@@ -1,7 +1,7 @@
 // SYNTHETIC: a tiny writer of the Deep Lake 3.x layout, built from /work/shared/research/deeplake-format.md alone,
 // for the features no committed public dataset has (lz4 chunk compression, tiles, png, polygons, branches, chunk_set
 // entries naming other commits). It is not Deep Lake's writer: it writes only what the notes specify.
-import type { Store } from "@shoal/storage";
+import type { SuiteStore as Store } from "./store-types.ts";
 
 const enc = new TextEncoder();
 
