@@ -5,9 +5,13 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const bin = (p) => join(root, "node_modules", p);
 
+// Under `npm test`, node_modules/.bin (which holds node24's `node`) comes first on PATH, so `process.execPath` may be
+// Node 24; npm names the Node it runs on, the machine's, in npm_node_execpath.
+const machineNode = process.env.npm_node_execpath || process.execPath;
+
 export const runtimes = {
   // The machine's Node (≥20) has no type stripping, so tsx loads the TypeScript.
-  node: { label: `node ${process.version}`, cmd: process.execPath, args: (f) => ["--import", "tsx", f] },
+  node: { label: "machine node", cmd: machineNode, args: (f) => ["--import", "tsx", f] },
   // Node 24 LTS strips types natively: this proves the sources are erasable TypeScript.
   node24: { label: "node 24", cmd: bin("node24/bin/node"), args: (f) => ["--disable-warning=ExperimentalWarning", f] },
   bun: { label: "bun", cmd: bin(".bin/bun"), args: (f) => [f] },

@@ -86,6 +86,13 @@ function runFile(runtimeName, file) {
   });
 }
 
+// Say which binaries run the tests, so a wrong PATH (e.g. node24 shadowing the machine's node) shows in the log.
+for (const name of runtimeNames) {
+  const rt = availableRuntime(name);
+  const v = spawnSync(rt.cmd, ["--version"], { encoding: "utf8" });
+  console.log(`runtime ${name.padEnd(6)} ${rt.cmd}: ${(v.stdout || v.stderr).split("\n")[0]}`);
+}
+
 const jobs = runtimeNames.flatMap((r) => files.map((f) => [r, f]));
 const results = [];
 let next = 0;

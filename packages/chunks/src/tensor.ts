@@ -129,6 +129,11 @@ export class TensorEngine implements TensorColumn {
     return this.#length;
   }
 
+  /** TensorColumn.remote: the dataset's store answers each request with a round trip (S3, HTTP). */
+  get remote(): boolean {
+    return this.#ds.store.capabilities.latency === "remote";
+  }
+
   /** Rank of the tensor's samples, null until its first non-empty sample. */
   get ndim(): number | null {
     return this.#rank;

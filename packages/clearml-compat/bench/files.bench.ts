@@ -78,9 +78,11 @@ const hasZip = spawnSync("zip", ["-v"], { stdio: "ignore" }).status === 0;
 const TEXT = (() => {
   const rows: string[] = [];
   let x = 12345;
-  for (let i = 0; rows.join("").length < 4 * 2 ** 20; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    rows.push(`${i},sample_${x % 9973},${(x % 100000) / 1000},${x % 7 === 0 ? "cat" : "dog"},${(x >>> 7) % 255}\n`);
+  for (let i = 0, n = 0; n < 4 * 2 ** 20; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const row = `${i},sample_${x % 9973},${(x % 100000) / 1000},${x % 7 === 0 ? "cat" : "dog"},${(x >>> 7) % 255}\n`;
+    rows.push(row);
+    n += row.length;
   }
   return new TextEncoder().encode(rows.join(""));
 })();

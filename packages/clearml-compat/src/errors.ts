@@ -100,3 +100,17 @@ export class OfflineModeError extends ShoalError {
     super("OfflineModeError", `[shoal] [files] ${action} is not available in offline mode`);
   }
 }
+
+/**
+ * Two entry paths differ only by letter case (`A.jpg`, `a.jpg`): they would overwrite each other on Windows and macOS
+ * disks. Refused when adding unless `allowCaseCollisions`; a local copy on a case-insensitive disk refuses too.
+ */
+export class CaseCollisionError extends ShoalError {
+  readonly path: string;
+  readonly other: string;
+  constructor(path: string, other: string, where: string) {
+    super("CaseCollisionError", `[shoal] [files] ${JSON.stringify(path)} and ${JSON.stringify(other)} differ only by case (${where}); rename one, or pass allowCaseCollisions`);
+    this.path = path;
+    this.other = other;
+  }
+}

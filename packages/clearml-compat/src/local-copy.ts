@@ -1,27 +1,29 @@
 /**
  * Materializing versions on a local disk. Objects are cached once per content hash (`<cache>/objects/<aa>/<sha256>`,
  * read-only) and each read-only view (`<cache>/views/<id>[~p<part>of<n>]`) hardlinks to them, so versions sharing
- * content share disk space. A view is built in a temp folder and renamed into place, and its marker file makes the
- * next call return at once. Every entry path goes through `LocalFiles.inside`, which refuses to leave the target.
+ * content share disk space. A view is built in a private temp folder and renamed into place (so concurrent processes
+ * end with one complete copy), and its marker file makes the next call return at once. Content missing from the
+ * cache is written once, straight into the view, then hardlinked into the cache. Every entry path goes through
+ * `LocalFiles.inside`, which refuses to leave the target.
  * @module
  */
 import type { Store } from "@shoal/storage";
 import { InvalidArgumentError } from "@shoal/core";
-import { CorruptContentError } from "./errors.ts";
+import { CaseCollisionError, CorruptContentError } from "./errors.ts";
 import { randomId } from "./hash.ts";
 import { keys } from "./layout.ts";
 import { type LinkContext, readLink } from "./links.ts";
-import { pool } from "./pool.ts";
+import { pool, workerCount } from "./pool.ts";
 import { ContentReader } from "./read.ts";
 import { selectPart } from "./table.ts";
-import type { DatasetState, FileEntry, LocalFiles, Progress } from "./types.ts";
+import type { DatasetState, FileEntry, LinkEntry, LocalFiles, Progress } from "./types.ts";
 
 export interface LocalCopyOptions {
   part?: number;
   numParts?: number;
   /** Symlinks into the object cache instead of hardlinks (ClearML's soft links). */
   useSoftLinks?: boolean;
-  /** Objects downloaded concurrently (default 4). */
+  /** Files read, written and linked concurrently (default 4). */
   maxWorkers?: number;
   /** Files placed so far / files in the copy. */
   onProgress?: Progress;
@@ -49,43 +51,154 @@ export interface CopyContext {
   links: Omit<LinkContext, "signal">;
 }
 
-const MARKER = ".shoal-view.json";
+/** The file inside a view whose presence means "complete"; its mtime is the view's last use (for pruneCache). */
+export const VIEW_MARKER = ".shoal-view.json";
 
-function objectPath(local: LocalFiles, sha256: string): string {
+type Mode = "link" | "copy" | "symlink";
+
+export function objectPath(local: LocalFiles, sha256: string): string {
   return local.inside(local.cacheDir(), `objects/${sha256.slice(0, 2)}/${sha256}`);
 }
 
-/** Downloads every object `files` need into the cache, verifying SHA-256 and size on the way. */
-async function ensureObjects(ctx: CopyContext, files: FileEntry[], opts: LocalCopyOptions): Promise<void> {
-  const { local, state } = ctx;
-  const wanted = new Map<string, number>();
-  for (const f of files) wanted.set(f.sha256, f.size);
-  const missing: [string, number][] = [];
-  for (const [h, size] of wanted) {
-    const st = await local.stat(objectPath(local, h));
-    if (st?.kind !== "file" || st.size !== size) missing.push([h, size]);
-  }
-  const reader = new ContentReader(ctx.store, missing.map(([h]) => state.objects[h] ?? []), opts.signal);
+function errCode(e: unknown): string | undefined {
+  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/** Content hashes already in the object cache with the right size: one listing per `aa/` folder, not a stat per hash. */
+async function cachedObjects(local: LocalFiles, sizes: Map<string, number>, workers: number, signal?: AbortSignal): Promise<Set<string>> {
+  const prefixes = [...new Set([...sizes.keys()].map((h) => h.slice(0, 2)))];
+  const present: string[] = [];
   await pool(
-    missing,
-    opts.maxWorkers ?? 4,
-    async ([h, size]) => {
-      const segments = state.objects[h];
-      if (!segments) throw new CorruptContentError(keys.state(state.id), `content ${h} has no stored location`);
-      const hasher = local.createHasher();
-      let got = 0;
-      async function* verified(): AsyncIterable<Uint8Array> {
-        for await (const piece of reader.pieces(h, segments as NonNullable<typeof segments>)) {
-          hasher.update(piece);
-          got += piece.length;
-          yield piece;
-        }
-        const digest = hasher.digestHex();
-        if (got !== size || digest !== h) throw new CorruptContentError(`content ${h}`, `stored bytes hash to ${digest} (${got} bytes), expected ${size} bytes`);
-      }
-      await local.writeFile(objectPath(local, h), verified(), { signal: opts.signal, readOnly: true });
+    prefixes,
+    workers,
+    async (aa) => {
+      for (const name of (await local.readDir(local.inside(local.cacheDir(), `objects/${aa}`))) ?? []) if (sizes.has(name)) present.push(name);
     },
-    opts.signal,
+    signal,
+  );
+  const ok = new Set<string>();
+  await pool(
+    present,
+    workers,
+    async (h) => {
+      const st = await local.stat(objectPath(local, h));
+      if (st?.kind === "file" && st.size === sizes.get(h)) ok.add(h);
+    },
+    signal,
+  );
+  return ok;
+}
+
+/** Writes `selection` under `root` (an empty folder this call owns): cached content is linked/copied, the rest fetched once. */
+async function materialize(ctx: CopyContext, root: string, files: FileEntry[], links: LinkEntry[], mode: Mode, opts: LocalCopyOptions): Promise<void> {
+  const { local, state, store } = ctx;
+  const workers = workerCount(opts.maxWorkers, 4);
+  const signal = opts.signal;
+  const total = files.length + links.length;
+  let done = 0;
+  opts.onProgress?.(0, total);
+
+  const dirs = new Set<string>();
+  for (const e of [...files, ...links]) {
+    const cut = e.path.lastIndexOf("/");
+    if (cut > 0) dirs.add(e.path.slice(0, cut));
+  }
+  await pool([...dirs].sort(), workers, (d) => local.mkdirp(local.inside(root, d)), signal);
+
+  const groups = new Map<string, FileEntry[]>();
+  const sizes = new Map<string, number>();
+  for (const f of files) {
+    const g = groups.get(f.sha256);
+    if (g) g.push(f);
+    else groups.set(f.sha256, [f]);
+    sizes.set(f.sha256, f.size);
+  }
+  const cached = await cachedObjects(local, sizes, workers, signal);
+  const missing = [...groups.keys()].filter((h) => !cached.has(h));
+  for (const h of missing) if (!state.objects[h]) throw new CorruptContentError(keys.state(state.id), `content ${h} has no stored location`);
+  // Fetch in pack order, so spans are read sequentially and released soon after.
+  const at = (h: string): [string, number] => {
+    const s = state.objects[h]?.[0];
+    return s ? [s[0], s[1]] : ["", 0];
+  };
+  missing.sort((a, b) => {
+    const [pa, oa] = at(a);
+    const [pb, ob] = at(b);
+    return pa < pb ? -1 : pa > pb ? 1 : oa - ob;
+  });
+  const reader = new ContentReader(store, missing.map((h) => state.objects[h] ?? []), signal);
+
+  const collision = (path: string, e: unknown): unknown => {
+    if (errCode(e) !== "EEXIST") return e;
+    const lower = path.toLowerCase();
+    const other = [...files, ...links].find((x) => x.path !== path && x.path.toLowerCase() === lower)?.path ?? path;
+    return new CaseCollisionError(path, other, `this disk does not tell them apart in ${root}`);
+  };
+  const place = async (src: string, entry: FileEntry): Promise<void> => {
+    try {
+      await local.place(src, local.inside(root, entry.path), mode);
+    } catch (e) {
+      throw collision(entry.path, e);
+    }
+  };
+
+  await pool(
+    [...cached, ...missing],
+    workers,
+    async (h) => {
+      const entries = groups.get(h) as FileEntry[];
+      const size = sizes.get(h) as number;
+      let src = objectPath(local, h);
+      let rest = entries;
+      if (!cached.has(h)) {
+        const segments = state.objects[h] ?? [];
+        const hasher = local.createHasher();
+        let got = 0;
+        async function* verified(): AsyncIterable<Uint8Array> {
+          for await (const piece of reader.pieces(h, segments)) {
+            hasher.update(piece);
+            got += piece.length;
+            yield piece;
+          }
+          const digest = hasher.digestHex();
+          if (got !== size || digest !== h) throw new CorruptContentError(`content ${h}`, `stored bytes hash to ${digest} (${got} bytes), expected ${size} bytes`);
+        }
+        if (mode === "symlink") {
+          await local.writeFile(src, verified(), { signal, readOnly: true });
+        } else {
+          // Written once, in the view itself; then (read-only views) hardlinked into the cache for later versions.
+          const first = entries[0] as FileEntry;
+          const dst = local.inside(root, first.path);
+          try {
+            await local.writeFile(dst, verified(), { signal, readOnly: mode === "link", direct: true });
+          } catch (e) {
+            throw collision(first.path, e);
+          }
+          if (mode === "link") await local.publish(dst, src);
+          src = dst;
+          rest = entries.slice(1);
+          opts.onProgress?.(++done, total);
+        }
+      }
+      for (const entry of rest) {
+        await place(src, entry);
+        opts.onProgress?.(++done, total);
+      }
+    },
+    signal,
+  );
+  await pool(
+    links,
+    workers,
+    async (l) => {
+      try {
+        await local.writeFile(local.inside(root, l.path), readLink(l.url, { ...ctx.links, signal }), { signal, readOnly: mode !== "copy", direct: true });
+      } catch (e) {
+        throw collision(l.path, e);
+      }
+      opts.onProgress?.(++done, total);
+    },
+    signal,
   );
 }
 
@@ -94,39 +207,24 @@ function viewName(state: DatasetState, opts: LocalCopyOptions): string {
   return `${state.id}~p${opts.part ?? 0}of${opts.numParts ?? "all"}`;
 }
 
-async function fill(ctx: CopyContext, root: string, files: FileEntry[], links: DatasetState["links"], mode: "link" | "copy" | "symlink", opts: LocalCopyOptions): Promise<void> {
-  const { local } = ctx;
-  const total = files.length + links.length;
-  let done = 0;
-  opts.onProgress?.(0, total);
-  await pool(
-    files,
-    opts.maxWorkers ?? 4,
-    async (f) => {
-      await local.place(objectPath(local, f.sha256), local.inside(root, f.path), mode);
-      opts.onProgress?.(++done, total);
-    },
-    opts.signal,
-  );
-  for (const l of links) {
-    await local.writeFile(local.inside(root, l.path), readLink(l.url, { ...ctx.links, signal: opts.signal }), { signal: opts.signal, readOnly: mode !== "copy" });
-    opts.onProgress?.(++done, total);
-  }
-}
-
 export async function localCopy(ctx: CopyContext, opts: LocalCopyOptions): Promise<string> {
   const { local, state } = ctx;
+  workerCount(opts.maxWorkers, 4);
   const selection = selectPart(state, opts.part, opts.numParts);
   const views = local.inside(local.cacheDir(), "views");
   const target = local.inside(views, viewName(state, opts));
-  const marker = await local.readText(local.inside(target, MARKER));
-  if (marker !== undefined) return target;
-  await ensureObjects(ctx, selection.files, opts);
+  const marker = local.inside(target, VIEW_MARKER);
+  if ((await local.readText(marker)) !== undefined) {
+    await local.touch(marker);
+    return target;
+  }
   const tmp = local.inside(views, `.tmp-${randomId()}`);
   try {
     await local.mkdirp(tmp);
-    await fill(ctx, tmp, selection.files, selection.links, opts.useSoftLinks ? "symlink" : "link", opts);
-    await local.writeFile(local.inside(tmp, MARKER), [new TextEncoder().encode(JSON.stringify({ id: state.id, part: opts.part, numParts: opts.numParts, complete: true }))]);
+    await materialize(ctx, tmp, selection.files, selection.links, opts.useSoftLinks ? "symlink" : "link", opts);
+    const record = { id: state.id, part: opts.part, numParts: opts.numParts, complete: true };
+    await local.writeFile(local.inside(tmp, VIEW_MARKER), [new TextEncoder().encode(JSON.stringify(record))], { direct: true });
+    // Losing the race to another process is fine: its view is complete and identical.
     if (!(await local.renameDir(tmp, target))) await local.remove(tmp);
   } catch (e) {
     await local.remove(tmp).catch(() => undefined);
@@ -137,6 +235,7 @@ export async function localCopy(ctx: CopyContext, opts: LocalCopyOptions): Promi
 
 export async function mutableCopy(ctx: CopyContext, targetFolder: string, opts: MutableCopyOptions): Promise<string> {
   const { local, state } = ctx;
+  workerCount(opts.maxWorkers, 4);
   const target = local.resolve(targetFolder);
   const st = await local.stat(target);
   if (st && st.kind !== "directory") throw new InvalidArgumentError(`[shoal] [files] ${targetFolder} exists and is not a folder`);
@@ -146,9 +245,8 @@ export async function mutableCopy(ctx: CopyContext, targetFolder: string, opts: 
     await local.remove(target);
   }
   const selection = selectPart(state, opts.part, opts.numParts);
-  await ensureObjects(ctx, selection.files, opts);
   await local.mkdirp(target);
-  await fill(ctx, target, selection.files, selection.links, "copy", opts);
+  await materialize(ctx, target, selection.files, selection.links, "copy", opts);
   return target;
 }
 
@@ -160,7 +258,7 @@ export async function verifyCopy(ctx: CopyContext, folder: string, opts: VerifyO
   opts.onProgress?.(0, state.files.length);
   await pool(
     state.files,
-    opts.maxWorkers ?? 4,
+    workerCount(opts.maxWorkers, 4),
     async (f) => {
       const path = local.inside(root, f.path);
       const st = await local.stat(path);

@@ -4,7 +4,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { chmod, copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, symlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { chmod, copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, symlink, utimes } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InvalidPathError } from "./errors.ts";
@@ -41,6 +42,7 @@ export function defaultCacheDir(): string {
 /** A LocalFiles whose read-only copies are cached under `cacheDir` (default `defaultCacheDir()`). */
 export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFiles {
   const cacheRoot = resolve(opts.cacheDir ?? defaultCacheDir());
+  const buffers: Uint8Array[] = [];
 
   async function read(path: string, offset: number, length: number, o?: IOOptions): Promise<Uint8Array> {
     o?.signal?.throwIfAborted();
@@ -101,9 +103,10 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
     async hashFile(path, o) {
       const h = createHash("sha256");
       const fh = await open(path, "r");
+      // Per-call buffers would allocate (and zero) a block per file: ruinous for many small files.
+      const buf = buffers.pop() ?? new Uint8Array(HASH_BLOCK);
       let size = 0;
       try {
-        const buf = new Uint8Array(HASH_BLOCK);
         for (;;) {
           o?.signal?.throwIfAborted();
           const { bytesRead } = await fh.read(buf, 0, HASH_BLOCK, size);
@@ -113,6 +116,7 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
           o?.onBytes?.(bytesRead);
         }
       } finally {
+        buffers.push(buf);
         await fh.close();
       }
       return { sha256: h.digest("hex"), size };
@@ -123,10 +127,14 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
     async mkdirp(dir) {
       await mkdir(dir, { recursive: true });
     },
+
     async writeFile(path, pieces, o) {
-      await mkdir(dirname(path), { recursive: true });
-      const tmp = `${path}.tmp-${randomId()}`;
-      const fh = await open(tmp, "w");
+      const mode = o?.readOnly ? 0o444 : 0o644;
+      // direct: the caller owns a fresh private folder, so the temp-and-rename dance buys nothing.
+      const tmp = o?.direct ? path : `${path}.tmp-${randomId()}`;
+      if (!o?.direct) await mkdir(dirname(path), { recursive: true });
+      // The mode applies to later opens only, so a read-only file is still written through this handle.
+      const fh = await open(tmp, "wx", mode);
       try {
         for await (const piece of pieces) {
           o?.signal?.throwIfAborted();
@@ -134,8 +142,7 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
           while (at < piece.length) at += (await fh.write(piece, at, piece.length - at)).bytesWritten;
         }
         await fh.close();
-        if (o?.readOnly) await chmod(tmp, 0o444);
-        await rename(tmp, path);
+        if (!o?.direct) await rename(tmp, path);
       } catch (e) {
         await fh.close().catch(() => undefined);
         await rm(tmp, { force: true });
@@ -143,8 +150,6 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
       }
     },
     async place(src, dst, mode) {
-      await mkdir(dirname(dst), { recursive: true });
-      await rm(dst, { force: true });
       if (mode === "symlink") return symlink(src, dst);
       if (mode === "link") {
         try {
@@ -153,11 +158,38 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
           // Another volume, a link-count cap or a filesystem without hardlinks: copy instead.
           if (!["EXDEV", "EMLINK", "EPERM", "ENOTSUP", "EOPNOTSUPP"].includes(errCode(e) ?? "")) throw e;
         }
-        await copyFile(src, dst);
+        await copyFile(src, dst, constants.COPYFILE_EXCL);
         return chmod(dst, 0o444);
       }
-      await copyFile(src, dst);
+      await copyFile(src, dst, constants.COPYFILE_EXCL);
       await chmod(dst, 0o644);
+    },
+    async publish(src, dst) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await link(src, dst);
+          return;
+        } catch (e) {
+          const code = errCode(e);
+          if (code === "EEXIST") return;
+          if (code === "ENOENT" && attempt === 0) {
+            await mkdir(dirname(dst), { recursive: true });
+            continue;
+          }
+          if (!["EXDEV", "EMLINK", "EPERM", "ENOTSUP", "EOPNOTSUPP"].includes(code ?? "")) throw e;
+        }
+        // No hardlink possible: a copy renamed into place (atomic for concurrent readers).
+        await mkdir(dirname(dst), { recursive: true });
+        const tmp = `${dst}.tmp-${randomId()}`;
+        await copyFile(src, tmp);
+        await chmod(tmp, 0o444);
+        await rename(tmp, dst);
+        return;
+      }
+    },
+    async touch(path) {
+      const now = new Date();
+      await utimes(path, now, now).catch(() => undefined);
     },
     async remove(path) {
       await rm(path, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 /**
- * Reads content objects back from packs. A pack needed for several segments is fetched once and shared (dropped
- * when its last planned use is done); a pack needed for one segment is range-read when the store can.
+ * Reads content objects back from packs. The segments that will be read are known up front, so neighbouring
+ * segments of a pack are grouped into spans of up to 16 MiB, each fetched with one ranged read and dropped once its
+ * last segment is consumed: few requests, sequential I/O, and memory bounded by the spans in use rather than by the
+ * pack size. Stores without ranged reads fetch each pack once and share it.
  * @module
  */
 import type { Store } from "@shoal/storage";
@@ -9,58 +11,94 @@ import { CorruptContentError } from "./errors.ts";
 import { keys, wrapStorage } from "./layout.ts";
 import type { Segment } from "./types.ts";
 
+/** Span target: big enough for sequential throughput, small enough that a few in flight stay cheap. */
+const SPAN_BYTES = 16 * 1024 * 1024;
+/** A gap up to this size between wanted segments is read through rather than splitting the span. */
+const GAP_BYTES = 256 * 1024;
+
+interface Span {
+  pack: string;
+  start: number;
+  end: number;
+  uses: number;
+  bytes?: Promise<Uint8Array>;
+}
+
 export class ContentReader {
   readonly #store: Store;
   readonly #signal: AbortSignal | undefined;
-  readonly #uses = new Map<string, number>();
-  readonly #packs = new Map<string, Promise<Uint8Array>>();
+  /** `pack:offset` → the span holding that segment. */
+  readonly #spanOf = new Map<string, Span>();
 
-  /** `plan`: the segment lists that will be read, so shared packs are fetched once. */
+  /** `plan`: the segment lists that will be read. Segments outside the plan are read on their own. */
   constructor(store: Store, plan: Iterable<Segment[]>, signal?: AbortSignal) {
     this.#store = store;
     this.#signal = signal;
-    for (const segments of plan) for (const s of segments) this.#uses.set(s[0], (this.#uses.get(s[0]) ?? 0) + 1);
+    const byPack = new Map<string, Segment[]>();
+    for (const segments of plan) {
+      for (const s of segments) {
+        const list = byPack.get(s[0]);
+        if (list) list.push(s);
+        else byPack.set(s[0], [s]);
+      }
+    }
+    const ranged = store.capabilities.rangeRead;
+    for (const [pack, segments] of byPack) {
+      segments.sort((a, b) => a[1] - b[1]);
+      let span: Span | undefined;
+      for (const s of segments) {
+        const end = s[1] + s[2];
+        const fits = span !== undefined && (!ranged || (s[1] - span.end <= GAP_BYTES && end - span.start <= SPAN_BYTES));
+        if (!span || !fits) {
+          span = { pack, start: s[1], end, uses: 0 };
+        }
+        span.end = Math.max(span.end, end);
+        span.uses++;
+        this.#spanOf.set(`${pack}:${s[1]}`, span);
+      }
+    }
   }
 
   /** The raw bytes of one object, segment by segment. */
   async *pieces(sha256: string, segments: Segment[]): AsyncIterable<Uint8Array> {
     for (const segment of segments) {
       this.#signal?.throwIfAborted();
-      yield await this.#segment(sha256, segment);
+      yield await this.segment(sha256, segment);
     }
   }
 
-  async #segment(sha256: string, [packId, offset, stored, raw, method]: Segment): Promise<Uint8Array> {
+  /** One segment's raw (inflated) bytes. */
+  async segment(sha256: string, [packId, offset, stored, raw, method]: Segment): Promise<Uint8Array> {
     const key = keys.pack(packId);
-    const uses = this.#uses.get(packId) ?? 0;
-    let bytes: Uint8Array | undefined;
-    if (uses <= 1 && this.#store.capabilities.rangeRead && !this.#packs.has(packId)) {
-      bytes = await this.#get(key, { offset, length: stored });
+    const span = this.#spanOf.get(`${packId}:${offset}`);
+    let bytes: Uint8Array;
+    if (!span) {
+      bytes = await this.#fetch(key, sha256, this.#store.capabilities.rangeRead ? { offset, length: stored } : undefined, offset);
     } else {
-      let pending = this.#packs.get(packId);
-      if (!pending) {
-        pending = this.#get(key).then((b) => {
-          if (!b) throw new CorruptContentError(key, `pack missing (needed for content ${sha256})`);
-          return b;
-        });
-        this.#packs.set(packId, pending);
+      span.bytes ??= this.#fetch(key, sha256, this.#store.capabilities.rangeRead ? { offset: span.start, length: span.end - span.start } : undefined, span.start);
+      let whole: Uint8Array;
+      try {
+        whole = await span.bytes;
+      } finally {
+        if (--span.uses <= 0) span.bytes = undefined;
       }
-      const whole = await pending;
-      if (offset + stored > whole.length) throw new CorruptContentError(key, `segment [${offset}, ${offset + stored}) lies outside the ${whole.length}-byte pack`);
-      bytes = whole.subarray(offset, offset + stored);
+      bytes = whole.subarray(offset - span.start, offset - span.start + stored);
     }
-    this.#uses.set(packId, uses - 1);
-    if (uses - 1 <= 0) this.#packs.delete(packId);
-    if (!bytes || bytes.length !== stored) throw new CorruptContentError(key, `segment at ${offset} is missing or short (content ${sha256})`);
+    if (bytes.length !== stored) throw new CorruptContentError(key, `segment [${offset}, ${offset + stored}) is missing or short (content ${sha256})`);
     return method === 1 ? inflateRaw(bytes, raw, key) : bytes;
   }
 
-  async #get(key: string, range?: { offset: number; length: number }): Promise<Uint8Array | undefined> {
+  /** A range (or the whole pack), rebased so that index 0 is pack offset `base`. */
+  async #fetch(key: string, sha256: string, range: { offset: number; length: number } | undefined, base: number): Promise<Uint8Array> {
+    let bytes: Uint8Array | undefined;
     try {
-      return await this.#store.get(key, { range, signal: this.#signal });
+      bytes = await this.#store.get(key, { range, signal: this.#signal });
     } catch (e) {
       if (this.#signal?.aborted) throw e;
+      if ((e as { code?: string }).code === "RangeError") throw new CorruptContentError(key, `pack is shorter than its index says (content ${sha256})`, { cause: e });
       throw wrapStorage(key, e);
     }
+    if (!bytes) throw new CorruptContentError(key, `pack missing (needed for content ${sha256})`);
+    return range ? bytes : bytes.subarray(base);
   }
 }

@@ -104,10 +104,20 @@ export interface LocalFiles {
   /** Where read-only local copies are cached. */
   cacheDir(): string;
   mkdirp(dir: string): Promise<void>;
-  /** Writes pieces in order to a temp file next to `path`, then renames it into place. */
-  writeFile(path: string, pieces: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts?: IOOptions & { readOnly?: boolean }): Promise<void>;
-  /** Hardlink (fallback copy) of `src` at `dst`, or a copy when `copy` (a writable file). */
+  /**
+   * Writes pieces in order to a temp file next to `path`, then renames it into place. `direct`: `path` is in a
+   * private fresh folder whose parent exists; write it in place (it must not exist yet).
+   */
+  writeFile(path: string, pieces: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts?: IOOptions & { readOnly?: boolean; direct?: boolean }): Promise<void>;
+  /**
+   * Hardlink (fallback copy) of `src` at `dst`, a symlink, or a writable copy. `dst` must not exist (an existing one
+   * fails with EEXIST: on a case-insensitive disk that is how two entries differing only by case show up).
+   */
   place(src: string, dst: string, mode: "link" | "copy" | "symlink"): Promise<void>;
+  /** Adds `src` to the object cache as `dst` (hardlink, else copy-and-rename); an existing `dst` is kept. */
+  publish(src: string, dst: string): Promise<void>;
+  /** Marks `path` as just used (mtime), for least-recently-used cache pruning. */
+  touch(path: string): Promise<void>;
   remove(path: string): Promise<void>;
   /** Renames a folder into place; false when `dst` already exists (someone else built it). */
   renameDir(src: string, dst: string): Promise<boolean>;

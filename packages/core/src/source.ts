@@ -85,6 +85,12 @@ export interface TensorColumn {
    * read-only. Why: on object stores one request per sample is the dominant cost.
    */
   readBytesMany?(indices: ArrayLike<number>, opts?: ReadOptions): Promise<StoredBytes[]>;
+  /**
+   * Locality hint: true when each read costs a round trip to a remote store (S3, HTTP), false or absent when it is
+   * local (memory, files, a cache). Why: readers such as the loader then fetch whole chunks ahead, few and large
+   * requests, instead of small ranged reads at the moment they are needed.
+   */
+  readonly remote?: boolean;
   /** Locality hint: the id of the chunk holding each sample, so readers can group work chunk by chunk. */
   chunkIds?(opts?: ReadOptions): Promise<Uint32Array>;
 }

@@ -2,8 +2,8 @@
 // measured in the same run, reps interleaved (the box is shared and noisy), medians reported. JSON lines on stdout.
 //   node --import tsx packages/loader/bench/e2e.bench.ts
 // Env: LOADER_E2E_JPEGS (2000), LOADER_E2E_RAW (10000), LOADER_E2E_LZ4 (2000), LOADER_E2E_LABELS (1000000),
-//      LOADER_E2E_S3_RAW (1000), LOADER_E2E_S3_JPEGS (500), LOADER_E2E_REPS (3), LOADER_E2E_ONLY (comma list:
-//      jpeg,raw,lz4,labels,s3), PERF_TMP (scratch dir).
+//      LOADER_E2E_S3_RAW (1000), LOADER_E2E_S3_JPEGS (500), LOADER_E2E_S3_THREADS (numThreads on S3, 4),
+//      LOADER_E2E_REPS (3), LOADER_E2E_ONLY (comma list: jpeg,raw,lz4,labels,s3), PERF_TMP (scratch dir).
 // @shoal/chunks, @shoal/storage and @shoal/testing are workspace packages imported by name here only: the loader
 // itself depends on none of them.
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +28,7 @@ const LZ4 = num("LOADER_E2E_LZ4", 2000);
 const LABELS = num("LOADER_E2E_LABELS", 1_000_000);
 const S3_RAW = num("LOADER_E2E_S3_RAW", 1000);
 const S3_JPEGS = num("LOADER_E2E_S3_JPEGS", 500);
+const S3_THREADS = num("LOADER_E2E_S3_THREADS", 4);
 const REPS = num("LOADER_E2E_REPS", 3);
 const ONLY = new Set((process.env.LOADER_E2E_ONLY ?? "jpeg,raw,lz4,labels,s3").split(","));
 const ROOT = join(process.env.PERF_TMP ?? tmpdir(), `shoal-loader-e2e-${process.pid}`);
@@ -328,6 +329,25 @@ async function copyStore(from: Store, to: Store): Promise<void> {
   for await (const key of from.list("")) await to.set(key, (await from.get(key))!);
 }
 
+/**
+ * What the server can serve at all: plain unsigned `fetch` GETs of the tensor's chunk objects (whole), `threads` at a
+ * time as the loader's look-ahead, no loader and no signing, in samples/s of the dataset (and MB/s).
+ */
+async function serverCeiling(endpoint: string, bucket: string, prefix: string, keys: string[], threads: number, samples: number): Promise<{ samplesPerSec: number; mbPerSec: number }> {
+  const t0 = performance.now();
+  let next = 0;
+  let bytes = 0;
+  await Promise.all(Array.from({ length: Math.min(threads, keys.length) }, async () => {
+    while (next < keys.length) {
+      const res = await fetch(`${endpoint}/${bucket}/${prefix}/${keys[next++]!}`);
+      if (res.status !== 200) throw new Error(`server ceiling: GET answered ${res.status}`);
+      bytes += (await res.arrayBuffer()).byteLength;
+    }
+  }));
+  const s = (performance.now() - t0) / 1000;
+  return { samplesPerSec: samples / s, mbPerSec: bytes / s / 1e6 };
+}
+
 async function benchS3(): Promise<void> {
   const server = await startS3Server({ bucket: "loader-bench" });
   try {
@@ -343,34 +363,38 @@ async function benchS3(): Promise<void> {
     const jpegDir = join(ROOT, "s3-jpeg");
     await writeJpegDataset(new FileStore(jpegDir), await jpegFiles(S3_JPEGS));
     await copyStore(new FileStore(jpegDir), s3("jpeg"));
+    const shuffledRaw = (extra: Record<string, unknown>) => (ds: DatasetEngine) =>
+      dataloader(ds).batch(32).shuffle({ seed: 5, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches: true, numThreads: S3_THREADS, ...extra });
     const cases = [
-      { name: "raw224", n: S3_RAW, dir: rawDir, prefix: "raw", make: (ds: DatasetEngine) => dataloader(ds).batch(32).shuffle({ seed: 5, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches: true }) },
-      { name: "raw224-no-batchReads", n: S3_RAW, dir: rawDir, prefix: "raw", make: (ds: DatasetEngine) => dataloader(ds).batch(32).shuffle({ seed: 5, bufferSizeMB: 64 }).numpy({ tensors: ["images"], reuseBatches: true, batchReads: false }) },
-      { name: "jpeg-2w", n: S3_JPEGS, dir: jpegDir, prefix: "jpeg", make: (ds: DatasetEngine) => dataloader(ds).batch(64).numpy({ numWorkers: 2, tensors: ["images"], persistentWorkers: true }) },
+      // Defaults: batch reads on FileStore, runs read ahead (one request per chunk) on S3.
+      { name: "raw224", n: S3_RAW, dir: rawDir, prefix: "raw", make: shuffledRaw({}) },
+      { name: "raw224-batchReads", n: S3_RAW, dir: rawDir, prefix: "raw", make: shuffledRaw({ batchReads: true }) },
+      { name: "jpeg-2w", n: S3_JPEGS, dir: jpegDir, prefix: "jpeg", make: (ds: DatasetEngine) => dataloader(ds).batch(64).numpy({ numWorkers: 2, tensors: ["images"], persistentWorkers: true, numThreads: S3_THREADS }) },
     ];
     for (const c of cases) {
       const local = c.make(await openDatasetEngine(new FileStore(c.dir)));
       const remote = c.make(await openDatasetEngine(s3(c.prefix)));
+      const chunkKeys: string[] = [];
+      for await (const k of s3(c.prefix).list("")) if (k.includes("/chunks/")) chunkKeys.push(k);
       await epoch(local, "images");
       await epoch(remote, "images");
-      const r = { local: [] as number[], remote: [] as number[] };
+      await serverCeiling(server.endpoint, server.bucket, c.prefix, chunkKeys, S3_THREADS, c.n);
+      const r = { local: [] as number[], remote: [] as number[], served: [] as number[], mb: [] as number[] };
       let requests = 0;
       for (let rep = 0; rep < REPS; rep++) {
         r.local.push(await rate(c.n, () => epoch(local, "images")));
+        const ceiling = await serverCeiling(server.endpoint, server.bucket, c.prefix, chunkKeys, S3_THREADS, c.n);
+        r.served.push(ceiling.samplesPerSec);
+        r.mb.push(ceiling.mbPerSec);
         const before = gets;
         r.remote.push(await rate(c.n, () => epoch(remote, "images")));
         requests = gets - before;
       }
       local.close();
       remote.close();
-      emit(`loader-e2e-s3-${c.name}`, "samples/s", r.remote, "same loader on FileStore", r.local, { samples: c.n, getRequestsPerEpoch: requests, goal: 0.85 });
-      // What the loopback server can serve at all: every object of the dataset fetched whole, in samples/s.
-      const store = s3(c.prefix);
-      const objects: string[] = [];
-      for await (const k of store.list("")) objects.push(k);
-      const served: number[] = [];
-      for (let rep = 0; rep < REPS; rep++) served.push(await rate(c.n, () => Promise.all(objects.map((k) => store.get(k)))));
-      emit(`loader-e2e-s3-${c.name}-vs-server`, "samples/s", r.remote, "S3Store.get of every object (server bound)", served, { samples: c.n, objects: objects.length });
+      const extra = { samples: c.n, numThreads: S3_THREADS, getRequestsPerEpoch: requests, chunkObjects: chunkKeys.length };
+      emit(`loader-e2e-s3-${c.name}`, "samples/s", r.remote, "same loader on FileStore", r.local, { ...extra, goal: 0.85 });
+      emit(`loader-e2e-s3-${c.name}-vs-server`, "samples/s", r.remote, `plain fetch GETs of the chunk objects, ${S3_THREADS} at a time (server bound)`, r.served, { ...extra, serverMBps: Math.round(median(r.mb)) });
     }
   } finally {
     await server.stop();

@@ -5,7 +5,7 @@
  * samples are read when the batch is cut.
  * @module
  */
-import { type NDArray, ShapeError, type TypedArray, equalShapes, ndarray, shapeSize } from "@shoal/core";
+import { type NDArray, ShapeError, type TypedArray, bytesOf, dtypeInfo, equalShapes, ndarray, shapeSize } from "@shoal/core";
 import { collateValues, defaultCollate, dropSamples, imagesOf, isNDArray, sampleOf } from "./collate.ts";
 import { SampleReadError } from "./errors.ts";
 import type { BatchBuffers } from "./batch-buffers.ts";
@@ -161,33 +161,52 @@ async function fetchRun(ctx: EpochContext, payloadTensors: TensorPlan[], pools: 
           return out;
         }
       }
-      const col = t.col;
-      const many = (t.base as BulkBytes).readBytesMany;
-      if (many) {
-        // One request per chunk instead of one per sample, when the stored column offers it.
-        const roots = Uint32Array.from(positions, (p) => ctx.roots[p]!);
-        try {
-          return (await many.call(t.base, roots, opts)).map((r) => r.bytes);
-        } catch (e) {
-          if (ctx.signal?.aborted) throw e;
-          // Fall through to per-sample reads, which name the failing sample.
+      const bytes = await readStoredBytes(ctx, t, positions, (j, e) => fail(t, j, e));
+      if (t.kind === "ranged") {
+        // Raw samples are copied into the batch by length: one of another length (a stale shape index) fails here.
+        const want = shapeSize(t.sampleShape) * dtypeInfo(t.dtype!).itemSize;
+        for (let j = 0; j < n; j++) {
+          const b = bytes[j];
+          if (b && b.byteLength !== want) {
+            bytes[j] = undefined;
+            fail(t, j, new ShapeError(`[shoal] tensor ${JSON.stringify(t.name)}: sample ${ctx.roots[positions[j]!]} holds ${b.byteLength} bytes, its shape [${t.sampleShape.join(", ")}] needs ${want}`));
+          }
         }
       }
-      return Promise.all(
-        Array.from(positions, (p, j) =>
-          col.readBytes!(p, opts).then(
-            (r) => r.bytes,
-            (err: unknown) => {
-              if (ctx.signal?.aborted) throw err;
-              fail(t, j, err);
-              return undefined;
-            },
-          ),
-        ),
-      );
+      return bytes;
     }),
   );
   return { start, end, values, failed };
+}
+
+/** The stored bytes of a run: one call per run where the stored column has `readBytesMany`, else one per sample. */
+async function readStoredBytes(ctx: EpochContext, t: TensorPlan, positions: Uint32Array, fail: (j: number, cause: unknown) => void): Promise<(Uint8Array | undefined)[]> {
+  const opts = { signal: ctx.signal };
+  const many = (t.base as BulkBytes).readBytesMany;
+  if (many) {
+    // One request per chunk instead of one per sample.
+    const roots = Uint32Array.from(positions, (p) => ctx.roots[p]!);
+    try {
+      return (await many.call(t.base, roots, opts)).map((r) => r.bytes);
+    } catch (e) {
+      if (ctx.signal?.aborted) throw e;
+      // Fall through to per-sample reads, which name the failing sample.
+    }
+  }
+  // `ranged` plans read root rows from the stored column; the others read view positions from the view's column.
+  const read = t.kind === "ranged" ? (p: number) => t.base.readBytes!(ctx.roots[p]!, opts) : (p: number) => t.col.readBytes!(p, opts);
+  return Promise.all(
+    Array.from(positions, (p, j) =>
+      read(p).then(
+        (r) => r.bytes,
+        (err: unknown) => {
+          if (ctx.signal?.aborted) throw err;
+          fail(j, err);
+          return undefined;
+        },
+      ),
+    ),
+  );
 }
 
 /** Runs read ahead, at most `numThreads` in flight, yielded in order. */
@@ -250,6 +269,19 @@ function gather(buffers: BatchBuffers, n: number, at: (j: number) => unknown): u
   return ndarray(first.dtype, [n, ...first.shape], out as never);
 }
 
+/** Raw samples of a `ranged` tensor (views of their run's read) copied once into one batch array; failed ones skipped. */
+function gatherRaw(buffers: BatchBuffers, plan: TensorPlan, n: number, at: (j: number) => unknown): NDArray {
+  const size = shapeSize(plan.sampleShape);
+  const out = buffers.alloc(plan.dtype!, n * size);
+  const bytes = bytesOf(out);
+  const each = size * out.BYTES_PER_ELEMENT;
+  for (let j = 0; j < n; j++) {
+    const v = at(j) as Uint8Array | undefined;
+    if (v) bytes.set(v, j * each);
+  }
+  return ndarray(plan.dtype!, [n, ...plan.sampleShape], out as never) as NDArray;
+}
+
 /** The compressed samples of a batch packed back to back (one buffer, transferred to a worker); failed ones empty. */
 function packBytes(n: number, at: (j: number) => unknown): { bytes: Uint8Array; offsets: Uint32Array } {
   const offsets = new Uint32Array(n + 1);
@@ -298,7 +330,14 @@ async function* rawBatches(ctx: EpochContext): AsyncGenerator<RawBatch> {
         return run.values[t]![k - run.start];
       };
       const kind = payloadTensors[t]!.kind;
-      payload[t] = kind === "read" || kind === "pooled" ? gather(ctx.buffers, n, at) : kind === "codec" ? packBytes(n, at) : Array.from({ length: n }, (_, j) => at(j));
+      payload[t] =
+        kind === "read" || kind === "pooled"
+          ? gather(ctx.buffers, n, at)
+          : kind === "ranged"
+            ? gatherRaw(ctx.buffers, payloadTensors[t]!, n, at)
+            : kind === "codec"
+              ? packBytes(n, at)
+              : Array.from({ length: n }, (_, j) => at(j));
       const pool = pools[t];
       if (pool && isNDArray(payload[t])) {
         // Copied into the batch: the sample arrays serve the next run.

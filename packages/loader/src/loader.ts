@@ -214,7 +214,7 @@ export class DataLoader implements AsyncIterable<unknown> {
         if (!names.includes(t)) throw new LoaderConfigError(`tensor ${t} specified in decode_method not found in tensors.`);
       }
       const useWorkers = (numpy.numWorkers ?? 0) > 0;
-      const reads = { buffered: (this.#state.shuffle?.bufferSizeMB ?? 0) > 0, batchReads: numpy.batchReads ?? true };
+      const reads = { buffered: (this.#state.shuffle?.bufferSizeMB ?? 0) > 0, batchReads: numpy.batchReads };
       this.#rt.plans = await Promise.all(names.map((n) => planTensor(v, n, methods[n] ?? "numpy", useWorkers, reads, signal)));
       this.#log(`tensors: ${this.#rt.plans.map((p) => `${p.name} (${p.kind})`).join(", ")}`);
     }

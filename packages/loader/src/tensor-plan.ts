@@ -14,9 +14,10 @@ import type { DecodeMethod } from "./types.ts";
 /**
  * `into`: read with `readManyInto` straight into the batch when it is cut. `pooled`: chunk-compressed fixed-shape
  * samples under a shuffle buffer, read chunk by chunk with `readManyInto` into recycled sample arrays that wait in the
- * buffer (see `intoShape`).
+ * buffer (see `intoShape`). `ranged`: raw fixed-shape samples read ahead run by run with `readBytesMany` (one request
+ * per chunk), waiting as views of that read until their batch copies them once.
  */
-export type TensorKind = "column" | "into" | "pooled" | "read" | "bytes" | "codec";
+export type TensorKind = "column" | "into" | "pooled" | "ranged" | "read" | "bytes" | "codec";
 
 export interface TensorPlan {
   readonly name: string;
@@ -66,12 +67,12 @@ function baseColumn(source: ViewLike, name: string): TensorColumn {
 }
 
 /**
- * Fixed-shape numeric samples that need no codec (raw or chunk-compressed) and whose stored column copies many of
- * them into a caller's buffer. Root samples must be the view's samples, so not under a sub-sample index.
+ * Fixed-shape numeric samples that need no codec (raw or chunk-compressed), read from the stored column by root row,
+ * so the view's samples must be whole root samples (no sub-sample index).
  */
-function intoShape(source: ViewLike, col: TensorColumn, base: TensorColumn): readonly number[] | null {
+function fixedShape(source: ViewLike, col: TensorColumn): readonly number[] | null {
   const m = col.meta;
-  if (typeof base.readManyInto !== "function" || !m.dtype || m.sampleCompression) return null;
+  if (!m.dtype || m.sampleCompression) return null;
   if (!m.minShape || !m.maxShape || !equalShapes(m.minShape, m.maxShape)) return null;
   if ((source.subSampleIndex?.length ?? 0) > 0) return null;
   return m.maxShape;
@@ -82,7 +83,7 @@ export async function planTensor(
   name: string,
   method: DecodeMethod,
   useWorkers: boolean,
-  reads: { buffered: boolean; batchReads: boolean },
+  reads: { buffered: boolean; batchReads: boolean | undefined },
   signal: AbortSignal | undefined,
 ): Promise<TensorPlan> {
   const col = source.tensor(name);
@@ -108,15 +109,21 @@ export async function planTensor(
       }
     }
   }
-  const fixed = intoShape(source, col, base);
+  const fixed = fixedShape(source, col);
   if (fixed) {
-    // Chunk-compressed samples are read into the batch only without a shuffle buffer: a batch cut from the buffer
-    // draws on every chunk the buffer spans, far more than a decoded-chunk cache holds, and each miss decodes a whole
-    // chunk again (measured 15-30x slower). Under a buffer they are read chunk by chunk and wait there decoded.
     const fixedPlan = { ...common, codec: null, dense: null, dtype: meta.dtype!, sampleShape: fixed };
-    if (meta.chunkCompression && reads.buffered) return { ...fixedPlan, kind: "pooled", pool: new SamplePool(meta.dtype!, shapeSize(fixed)) };
-    // Raw samples without batch reads come from readMany, whose ranged reads span whole runs of a chunk.
-    if (meta.chunkCompression || reads.batchReads) return { ...fixedPlan, kind: "into" };
+    // Batch reads make one small ranged read per chunk and batch: right where a request costs microseconds, a
+    // round trip each on S3 or HTTP, where whole runs read ahead keep the requests few and large.
+    const batchReads = reads.batchReads ?? base.remote !== true;
+    if (typeof base.readManyInto === "function") {
+      // Chunk-compressed samples are read into the batch only without a shuffle buffer: a batch cut from the buffer
+      // draws on every chunk the buffer spans, far more than a decoded-chunk cache holds, and each miss decodes a
+      // whole chunk again (measured 15-30x slower). Under a buffer they are read chunk by chunk and wait there decoded.
+      if (meta.chunkCompression && reads.buffered) return { ...fixedPlan, kind: "pooled", pool: new SamplePool(meta.dtype!, shapeSize(fixed)) };
+      if (meta.chunkCompression || batchReads) return { ...fixedPlan, kind: "into" };
+    }
+    // Read ahead: the stored bytes of a run with one request per chunk, kept as views of it (no copy per sample).
+    if (!meta.chunkCompression && !batchReads && base.readBytesMany && base.readBytes) return { ...fixedPlan, kind: "ranged" };
   }
   const compression = meta.sampleCompression ?? null;
   if (useWorkers && compression && base.readBytes && (await isSampleCodec(compression))) {

@@ -8,10 +8,11 @@ import type { SampleInput } from "@shoal/htypes";
 import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";
 import {
   type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
-  type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, filter as filterRows, indexLength, query as queryRows,
+  IndexError, type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, filter as filterRows, indexLength, query as queryRows,
   randomSplit as splitRows, sampleBy as sampleRows,
 } from "@shoal/views";
 import type { Dataset } from "./dataset.ts";
+import { SampleAppendError } from "./errors.ts";
 import type { Tensor } from "./tensor.ts";
 
 export class DatasetView {
@@ -57,6 +58,8 @@ export class DatasetView {
 
   /** A tensor of the dataset restricted to this view's rows, with the full Tensor API. */
   tensor(name: string): Tensor {
+    // Its rows were picked from data that has since changed: reading (or writing) through them would hit other rows.
+    this.#view.assertValid();
     const virtual = this.#view.virtualColumns().some((v) => v.meta.name === name);
     if (virtual || this.#view.subSampleIndex.length > 0) {
       throw new InvalidArgumentError(`[shoal] view tensor ${JSON.stringify(name)} is computed or sub-sample indexed; read it with column(${JSON.stringify(name)})`);
@@ -76,14 +79,22 @@ export class DatasetView {
 
   /** Rows `[start:stop:step]` of this view, or the rows at the given positions. */
   slice(start?: number | readonly number[] | null, stop?: number | null, step?: number | null): DatasetView {
-    const v = Array.isArray(start) ? this.#view.get(Uint32Array.from(start as readonly number[])) : this.#view.slice(start as number | null | undefined, stop, step);
+    const v = Array.isArray(start) ? this.#view.get(Uint32Array.from(start as readonly number[], (i) => this.#position(i))) : this.#view.slice(start as number | null | undefined, stop, step);
     return new DatasetView(this.#ds, v, this.#padded);
+  }
+  /** A row position of this view (negative counts from the end), as Tensor.slice reads index lists. */
+  #position(i: number): number {
+    if (!Number.isInteger(i)) throw new InvalidArgumentError(`[shoal] view slice: row positions must be integers, got ${JSON.stringify(i) ?? String(i)}`);
+    const n = this.#view.length;
+    if (i < -n || i >= n) throw new IndexError(i, n);
+    return i < 0 ? n + i : i;
   }
   at(index: number): DatasetView {
     return new DatasetView(this.#ds, this.#view.at(index), this.#padded);
   }
   /** Only some tensors. */
   select(tensors: readonly string[]): DatasetView {
+    if (!Array.isArray(tensors) || !tensors.every((t) => typeof t === "string")) throw new InvalidArgumentError("[shoal] select takes a list of tensor names");
     return new DatasetView(this.#ds, this.#view.select(tensors), this.#padded);
   }
 
@@ -91,6 +102,7 @@ export class DatasetView {
     return new DatasetView(this.#ds, await filterRows(this.#view, predicate, opts));
   }
   async query(tql: string, opts?: QueryOptions): Promise<DatasetView> {
+    if (typeof tql !== "string") throw new InvalidArgumentError(`[shoal] query takes a TQL string, got ${tql === null ? "null" : typeof tql}`);
     return new DatasetView(this.#ds, await queryRows(this.#view, tql, opts));
   }
   async sampleBy(weights: ArrayLike<number> | string, opts?: SampleByOptions): Promise<DatasetView> {
@@ -113,6 +125,9 @@ export class DatasetView {
    */
   async update(row: Record<string, SampleInput | readonly SampleInput[]>): Promise<void> {
     this.#ds.assertWritableFor("update");
+    if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InvalidArgumentError("[shoal] view update takes a { tensor: samples } object");
+    if (Object.keys(row).length === 0) throw new SampleAppendError("[shoal] view update: no tensors given");
+    this.#view.assertValid();
     const rows = Array.from(this.sampleIndices);
     const columns = Object.fromEntries(Object.entries(row).map(([name, v]) => [name, rows.length === 1 ? [v as SampleInput] : (v as readonly SampleInput[])]));
     await this.#ds.updateRowsAt(rows, columns);

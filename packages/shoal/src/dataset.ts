@@ -12,11 +12,11 @@ import { EmptyCommitError, type CommitDetails, type DiffResult, type FixReport, 
 import { type DatasetChangeLog, changeLogFrom, changeSetOf, emptyChangeLog, logRename } from "./changes.ts";
 import { openEngineAt, writeManifest } from "./engine.ts";
 import { type EmptyOptions, type OpenCommonOptions, copyKeys, emptyIn, loadFrom, resolveStore } from "./open.ts";
-import { CredsKeyError, DatasetDeleteError, TensorGroupAlreadyExistsError, TensorGroupDoesNotExistError } from "./errors.ts";
+import { CredsKeyError, DatasetDeleteError, SampleAppendError, TensorGroupAlreadyExistsError, TensorGroupDoesNotExistError } from "./errors.ts";
 import { resolveIndex } from "./indexing.ts";
 import { Info } from "./info.ts";
 import { type MergeOptions, executeMerge } from "./merge.ts";
-import { type ExtendRowsOptions, extendRows, updateRows, visibleTensor } from "./rows.ts";
+import { type ExtendRowsOptions, checkProgress, extendRows, updateRows, visibleTensor } from "./rows.ts";
 import { encodingFor } from "./samples.ts";
 import { type Settings, writeSettings } from "./settings.ts";
 import { type SummaryRow, formatSummary } from "./summary.ts";
@@ -59,6 +59,31 @@ export interface DatasetInit {
 }
 
 const LARGE_BYTES = 1e9;
+
+/** Type check of a tensor name argument (its syntax is checked by the engine). */
+function assertNameType(name: unknown, what: string): asserts name is string {
+  if (typeof name !== "string") throw new InvalidArgumentError(`[shoal] ${what}: a tensor name must be a string, got ${JSON.stringify(name) ?? typeof name}`);
+}
+
+/** A group path: '/'-separated segments without surrounding spaces, '.' or '..'. */
+function assertGroupName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
+    throw new InvalidArgumentError(`[shoal] ${what}: invalid group name ${JSON.stringify(name) ?? typeof name}`);
+  }
+}
+
+function assertQueryString(tql: unknown): void {
+  if (typeof tql !== "string") throw new InvalidArgumentError(`[shoal] query takes a TQL string, got ${tql === null ? "null" : typeof tql}`);
+}
+
+/** Whether two dataset paths are the same location or one lies inside the other (copying would delete the source). */
+function overlaps(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return false;
+  const norm = (p: string) => p.replace(/^file:\/\//, "").replace(/\/+$/, "");
+  const x = norm(a);
+  const y = norm(b);
+  return x === y || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
+}
 
 export class Dataset implements TensorHost {
   #store: Store;
@@ -136,13 +161,14 @@ export class Dataset implements TensorHost {
   /** Persisted (settings.json) at the next flush. */
   set allowDelete(value: boolean) {
     this.#assertWritable("allowDelete");
-    this.#settings.allowDelete = value === true;
+    if (typeof value !== "boolean") throw new InvalidArgumentError(`[shoal] allowDelete must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
+    this.#settings.allowDelete = value;
     this.#settingsDirty = true;
   }
 
   #assertWritable(what: string): void {
-    if (this.#closed) throw new ReadOnlyModeError(`${what}: the dataset is closed (or deleted)`);
-    if (this.#readOnly) throw new ReadOnlyModeError(`${what}: the dataset is open read-only`);
+    if (this.#closed) throw new ReadOnlyModeError(`${what}: the dataset (closed or deleted)`);
+    if (this.#readOnly) throw new ReadOnlyModeError(`${what}: the dataset (opened with readOnly)`);
   }
 
   /** Guards a write and records that the head now differs from its commit. */
@@ -156,10 +182,13 @@ export class Dataset implements TensorHost {
   async #guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const was = this.#dirty;
     this.#beginWrite(what);
+    const writes = this.#writes;
     try {
       return await fn();
     } catch (e) {
+      // A rejected write changed nothing, so views made before it stay valid.
       this.#dirty = was;
+      if (this.#writes === writes) this.#writes--;
       throw e;
     }
   }
@@ -168,10 +197,12 @@ export class Dataset implements TensorHost {
   #guardedSync<T>(what: string, fn: () => T): T {
     const was = this.#dirty;
     this.#beginWrite(what);
+    const writes = this.#writes;
     try {
       return fn();
     } catch (e) {
       this.#dirty = was;
+      if (this.#writes === writes) this.#writes--;
       throw e;
     }
   }
@@ -209,6 +240,8 @@ export class Dataset implements TensorHost {
   /** Creates a tensor; htype options are checked by @shoal/htypes (unknown htype, compression not allowed, bad args). */
   async createTensor(name: string, opts: CreateTensorOpts = {}): Promise<Tensor> {
     this.#assertWritable(`createTensor ${JSON.stringify(name)}`);
+    assertNameType(name, "createTensor");
+    if (typeof opts !== "object" || opts === null || Array.isArray(opts)) throw new InvalidArgumentError(`[shoal] createTensor ${JSON.stringify(name)}: options must be an object`);
     const { existOk, createShapeTensor, createIdTensor, createSampleInfoTensor, ...htypeOpts } = opts;
     if (this.#engine.has(name)) {
       if (existOk && !this.#engine.tensor(name).tensorMeta.hidden) return new Tensor(this, name);
@@ -244,6 +277,10 @@ export class Dataset implements TensorHost {
   /** A new empty tensor with the settings and info of `source`. */
   async createTensorLike(name: string, source: Tensor | string): Promise<Tensor> {
     return this.#guarded(`createTensorLike ${JSON.stringify(name)}`, async () => {
+      assertNameType(name, "createTensorLike");
+      if (typeof source !== "string" && !(source instanceof Tensor)) {
+        throw new InvalidArgumentError(`[shoal] createTensorLike ${JSON.stringify(name)}: the source must be a Tensor or a tensor name`);
+      }
       const src = typeof source === "string" ? this.tensor(source).meta : source.meta;
       if (this.#engine.has(name)) throw new TensorAlreadyExistsError(name);
       this.#checkFreeName(name);
@@ -260,9 +297,7 @@ export class Dataset implements TensorHost {
   /** Creates group `name` (nested paths create their parents). */
   createGroup(name: string, opts: { existOk?: boolean } = {}): void {
     return this.#guardedSync(`createGroup ${JSON.stringify(name)}`, () => {
-      if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
-        throw new InvalidArgumentError(`[shoal] createGroup: invalid group name ${JSON.stringify(name)}`);
-      }
+      assertGroupName(name, "createGroup");
       if (this.#engine.has(name)) throw new TensorGroupAlreadyExistsError(name, "a tensor of this name exists");
       if (this.#engine.groups.includes(name)) {
         if (opts.existOk) return;
@@ -321,6 +356,7 @@ export class Dataset implements TensorHost {
   renameTensor(name: string, newName: string): Tensor {
     return this.#guardedSync(`renameTensor ${JSON.stringify(name)}`, () => {
       visibleTensor(this.#engine, name);
+      assertNameType(newName, `renameTensor ${JSON.stringify(name)}`);
       if (this.#engine.has(newName)) throw new TensorAlreadyExistsError(newName);
       this.#checkFreeName(newName);
       this.#engine.renameTensor(name, newName);
@@ -337,7 +373,14 @@ export class Dataset implements TensorHost {
   renameGroup(name: string, newName: string): void {
     return this.#guardedSync(`renameGroup ${JSON.stringify(name)}`, () => {
       if (!this.#engine.groups.includes(name)) throw new TensorGroupDoesNotExistError(name);
+      assertGroupName(newName, `renameGroup ${JSON.stringify(name)}`);
       if (this.#engine.groups.includes(newName) || this.#engine.has(newName)) throw new TensorGroupAlreadyExistsError(newName, "already exists");
+      if (newName.startsWith(`${name}/`)) throw new InvalidArgumentError(`[shoal] renameGroup ${JSON.stringify(name)}: cannot move a group into itself (${JSON.stringify(newName)})`);
+      const parents = newName.split("/");
+      for (let i = 1; i < parents.length; i++) {
+        const g = parents.slice(0, i).join("/");
+        if (this.#engine.has(g)) throw new TensorGroupAlreadyExistsError(g, `a tensor of this name exists; cannot create group ${JSON.stringify(newName)} under it`);
+      }
       for (const t of this.#groupTensors(name)) {
         const to = newName + t.slice(name.length);
         this.#engine.renameTensor(t, to);
@@ -376,6 +419,8 @@ export class Dataset implements TensorHost {
   /** Replaces row `index` in the given tensors: `update(3, { labels: 1 })`. */
   async update(index: number, row: Record<string, SampleInput>): Promise<void> {
     this.#assertWritable("update");
+    if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InvalidArgumentError(`[shoal] update of row ${String(index)} takes a { tensor: sample } object`);
+    if (Object.keys(row).length === 0) throw new SampleAppendError(`[shoal] update of row ${String(index)}: no tensors given`);
     const updates: Record<string, { indices: number[]; samples: SampleInput[] }> = {};
     for (const [name, sample] of Object.entries(row)) {
       const t = visibleTensor(this.#engine, name);
@@ -398,6 +443,10 @@ export class Dataset implements TensorHost {
 
   /** Rewrites the chunks of `tensors` (default: every tensor) at their target size, after many small flushes or updates. */
   async rechunk(tensors?: string | readonly string[], opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<void> {
+    if (tensors !== undefined && typeof tensors !== "string" && !Array.isArray(tensors)) {
+      throw new InvalidArgumentError("[shoal] rechunk takes a tensor name or a list of them");
+    }
+    checkProgress(opts.onProgress, "rechunk");
     const names = tensors === undefined ? this.tensorNames() : typeof tensors === "string" ? [tensors] : [...tensors];
     await this.#guarded("rechunk", async () => {
       const list = names.map((n) => visibleTensor(this.#engine, n));
@@ -531,6 +580,7 @@ export class Dataset implements TensorHost {
     this.#assertWritable("addCredsKey");
     if (typeof credsKey !== "string" || credsKey === "") throw new InvalidArgumentError("[shoal] addCredsKey: the key must be a non-empty string");
     if (this.#creds.has(credsKey)) throw new CredsKeyError(credsKey, "already added");
+    if (opts.managed !== undefined && typeof opts.managed !== "boolean") throw new InvalidArgumentError(`[shoal] addCredsKey ${JSON.stringify(credsKey)}: managed must be a boolean`);
     this.#creds.set(credsKey, null);
     this.#settings.credsKeys.push({ name: credsKey, managed: opts.managed === true });
     this.#settingsDirty = true;
@@ -544,6 +594,10 @@ export class Dataset implements TensorHost {
   updateCredsKey(credsKey: string, newCredsKey?: string, opts: { managed?: boolean } = {}): void {
     this.#assertWritable("updateCredsKey");
     if (!this.#creds.has(credsKey)) throw new CredsKeyError(credsKey, "not added");
+    if (newCredsKey !== undefined && (typeof newCredsKey !== "string" || newCredsKey === "")) {
+      throw new InvalidArgumentError(`[shoal] updateCredsKey ${JSON.stringify(credsKey)}: the new key must be a non-empty string, got ${JSON.stringify(newCredsKey)}`);
+    }
+    if (opts.managed !== undefined && typeof opts.managed !== "boolean") throw new InvalidArgumentError(`[shoal] updateCredsKey ${JSON.stringify(credsKey)}: managed must be a boolean`);
     const entry = this.#settings.credsKeys.find((k) => k.name === credsKey)!;
     if (newCredsKey !== undefined && newCredsKey !== credsKey) {
       if (this.#creds.has(newCredsKey)) throw new CredsKeyError(newCredsKey, "already added");
@@ -586,6 +640,7 @@ export class Dataset implements TensorHost {
   }
   /** Runs a TQL query (`select * where labels == 'cat' order by ...`). */
   async query(tql: string, opts?: QueryOptions): Promise<DatasetView> {
+    assertQueryString(tql);
     return new DatasetView(this, await queryRows(this.#source, tql, opts));
   }
   /** Rows drawn with probability proportional to `weights` (numbers per row, or a TQL weight expression). */
@@ -617,6 +672,7 @@ export class Dataset implements TensorHost {
 
   /** Copies a view's rows into a standalone dataset under `views/<id>/data/` (rechunked, committed). */
   async #materialize(record: ViewRecord, view: View, signal?: AbortSignal): Promise<{ path: string }> {
+    this.#assertWritable(`optimize of view ${JSON.stringify(record.id)}`);
     const { store, path } = optimizedStore(this.#store, record.id);
     const out = await emptyIn(store, path, { overwrite: true, lockEnabled: false, signal });
     const rows = view.sampleIndices;
@@ -643,6 +699,10 @@ export class Dataset implements TensorHost {
    * head has uncommitted changes or the id exists. `optimize` also copies its rows into `views/<id>/data/`.
    */
   async saveView(view?: View | DatasetView, opts: SaveViewOptions = {}): Promise<string> {
+    this.#assertWritable("saveView");
+    if (view !== undefined && !(view instanceof DatasetView) && !(view instanceof View)) {
+      throw new InvalidArgumentError("[shoal] saveView: the view must be a DatasetView or a @shoal/views View (or omitted for the whole dataset)");
+    }
     await this.flush(opts);
     const v = view instanceof DatasetView ? view.view : (view ?? this.view());
     return (await saveView(this.#viewHost(), v, opts)).id;
@@ -652,6 +712,7 @@ export class Dataset implements TensorHost {
   }
   /** Saved views, or those pinned to `commitId`. */
   async getViews(commitId?: string, opts?: { signal?: AbortSignal }): Promise<ViewEntry[]> {
+    if (commitId !== undefined && (typeof commitId !== "string" || commitId === "")) throw new InvalidArgumentError(`[shoal] getViews: commitId must be a non-empty string, got ${JSON.stringify(commitId)}`);
     return (await getViews(this.#viewHost(), { ...opts, commitId })).map((e) => new ViewEntry(this, e));
   }
   /** A saved view, at the commit it was saved from (`optimize` first copies its rows into their own dataset). */
@@ -698,6 +759,7 @@ export class Dataset implements TensorHost {
   /** Commits the current state; returns the commit id. EmptyCommitError when nothing changed (unless allowEmpty). */
   async commit(message?: string, opts: { allowEmpty?: boolean; signal?: AbortSignal } = {}): Promise<string> {
     this.#assertWritable("commit");
+    if (message !== undefined && message !== null && typeof message !== "string") throw new InvalidArgumentError(`[shoal] commit: message must be a string, got ${typeof message}`);
     const manifest = await writeManifest(this.#engine, { signal: opts.signal });
     const changes = await changeSetOf(this.#engine, manifest, this.#log, opts.signal);
     if (isEmptyChangeSet(changes) && !opts.allowEmpty && this.#vc.isHeadNode) throw new EmptyCommitError(this.#vc.branch);
@@ -720,8 +782,8 @@ export class Dataset implements TensorHost {
 
   /** Checks out a branch or commit (or creates branch `address` with `create`); returns the commit id. */
   async checkout(address: string, opts: { create?: boolean; reset?: boolean; signal?: AbortSignal } = {}): Promise<string | undefined> {
-    if (this.#closed) throw new ReadOnlyModeError("checkout: the dataset is closed");
-    if (opts.create && this.#readOnly) throw new ReadOnlyModeError(`checkout of a new branch ${JSON.stringify(address)}: the dataset is open read-only`);
+    if (this.#closed) throw new ReadOnlyModeError("checkout: the dataset (closed or deleted)");
+    if (opts.create && this.#readOnly) throw new ReadOnlyModeError(`checkout of a new branch ${JSON.stringify(address)}: the dataset (opened with readOnly)`);
     await this.#autoCommit(`checkout to ${address}`, opts.signal);
     const id = await this.#vc.checkout(address, opts);
     await this.#reopen(opts.signal);
@@ -783,6 +845,7 @@ export class Dataset implements TensorHost {
 
   /** Rebuilds version information from what is stored (run with no other writer active). */
   async fixVc(opts?: { signal?: AbortSignal }): Promise<FixReport> {
+    this.#assertWritable("fixVc");
     const report = await this.#vc.fixVc(opts);
     await this.#reopen(opts?.signal);
     return report;
@@ -814,8 +877,12 @@ export class Dataset implements TensorHost {
    * the current branch. Refused when `dest` holds a dataset, unless `overwrite`.
    */
   async copy(dest: string | Store, opts: EmptyOptions & { onProgress?: (done: number, total: number) => void } = {}): Promise<Dataset> {
+    checkProgress(opts.onProgress, "copy");
     await this.flush(opts);
     const { store, path } = await resolveStore(dest, opts);
+    if (store === this.#store || overlaps(path, this.#path)) {
+      throw new InvalidArgumentError(`[shoal] copy: the destination ${JSON.stringify(path ?? "store")} is this dataset's own location (or inside it, or contains it)`);
+    }
     if (await store.get("shoal.json", opts)) {
       if (!opts.overwrite) throw new InvalidArgumentError(`[shoal] copy: a dataset already exists at ${JSON.stringify(path ?? "the destination")} (pass overwrite: true)`);
       const old: string[] = [];

@@ -78,9 +78,10 @@ export async function importDeepLake(src: string | Store, dest: string | Store, 
     for (const p of plans) {
       const t = await ds.createTensor(p.src.name, p.create);
       const info = withoutClassNames(p.src.info);
-      if (Object.keys(info).length > 0) t.info.update(info);
+      // Python's NaN and revived ndarrays/bytes become plain JSON, which is what info holds.
+      if (Object.keys(info).length > 0) t.info.update(toPlainJson(info) as Record<string, unknown>);
     }
-    if (Object.keys(dl.info).length > 0) ds.info.update({ ...dl.info });
+    if (Object.keys(dl.info).length > 0) ds.info.update(toPlainJson({ ...dl.info }) as Record<string, unknown>);
     const total = plans.reduce((n, p) => n + p.src.length, 0);
     let done = 0;
     let skipped = 0;

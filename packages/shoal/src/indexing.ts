@@ -8,8 +8,9 @@ import { SampleIndexError } from "@shoal/chunks";
 
 /** Resolves `i` (negative counts from the end) against `length`, or throws SampleIndexError naming `what`. */
 export function resolveIndex(i: number, length: number, what: string): number {
+  if (!Number.isInteger(i)) throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(what)}: an index must be an integer, got ${JSON.stringify(i) ?? String(i)}`);
   const v = i < 0 ? length + i : i;
-  if (!Number.isInteger(i) || v < 0 || v >= length) throw new SampleIndexError(what, i, length);
+  if (v < 0 || v >= length) throw new SampleIndexError(what, i, length);
   return v;
 }
 

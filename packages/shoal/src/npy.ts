@@ -2,7 +2,7 @@
  * NumPy `.npy` (format 1.0) writer and reader, for `exportSample` of raw array tensors.
  * @module
  */
-import { CorruptDataError, type DType, type NDArray, type TypedArray, bytesOf, dtypeInfo, viewAs } from "@shoal/core";
+import { CorruptDataError, InvalidArgumentError, type DType, type NDArray, type TypedArray, bytesOf, dtypeInfo, viewAs } from "@shoal/core";
 
 const DESCR: Record<DType, string> = {
   bool: "|b1", int8: "|i1", int16: "<i2", int32: "<i4", int64: "<i8", uint8: "|u1", uint16: "<u2", uint32: "<u4", uint64: "<u8",
@@ -11,6 +11,9 @@ const DESCR: Record<DType, string> = {
 
 /** Encodes an NDArray as a `.npy` file (C order, little-endian). */
 export function toNpy(array: NDArray): Uint8Array {
+  if (typeof array !== "object" || array === null || !(array.dtype in DESCR) || !Array.isArray(array.shape) || !ArrayBuffer.isView(array.data)) {
+    throw new InvalidArgumentError("[shoal] toNpy: expected an NDArray { dtype, shape, data }");
+  }
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(", ")})`;
   let header = `{'descr': '${DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
   // Magic (6) + version (2) + length (2) + header + '\n' is padded to a multiple of 64 bytes.
@@ -27,6 +30,7 @@ export function toNpy(array: NDArray): Uint8Array {
 
 /** Decodes a `.npy` file written by `toNpy` (or NumPy: version 1–3, little-endian, C order). */
 export function fromNpy(bytes: Uint8Array): NDArray {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`[shoal] fromNpy: expected the bytes of a .npy file (Uint8Array), got ${bytes === null ? "null" : typeof bytes}`);
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new CorruptDataError("npy", "missing the \\x93NUMPY magic");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

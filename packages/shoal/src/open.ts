@@ -94,6 +94,8 @@ function engineStoreFor(store: Store, readOnly: boolean, opts: OpenCommonOptions
 }
 
 async function withLock<T>(store: Store, opts: OpenCommonOptions, fn: (lock: WriteLock | null) => Promise<T>): Promise<T> {
+  const t = opts.lockTimeout;
+  if (t !== undefined && (typeof t !== "number" || !(t >= 0))) throw new InvalidArgumentError(`[shoal] lockTimeout must be a non-negative number of milliseconds, got ${JSON.stringify(t) ?? String(t)}`);
   const lock = opts.lockEnabled === false ? null : await WriteLock.acquire(store, randomSession(), { timeoutMs: opts.lockTimeout, signal: opts.signal });
   try {
     return await fn(lock);
@@ -119,8 +121,11 @@ export async function emptyIn(store: Store, p: string | null, opts: EmptyOptions
     }
     await refuseDeepLake(store, p, "create a shoal dataset in", opts.signal);
   }
-  const engine = await createEngine(engineStore, { overwrite: opts.overwrite, signal: opts.signal });
-  return withLock(store, opts, async (writeLock) => {
+  // The lock comes first: overwriting a dataset another session writes would pull its data from under it.
+  return withLock(store, opts, async (lock) => {
+    const engine = await createEngine(engineStore, { overwrite: opts.overwrite, signal: opts.signal });
+    // overwrite deleted every key, the lock just taken included: take it again under the same session.
+    const writeLock = lock && opts.overwrite ? await WriteLock.acquire(store, lock.session, { timeoutMs: opts.lockTimeout, signal: opts.signal }) : lock;
     const vc = await VersionControl.open(store, { initialManifest: engine.manifest!.id, lock: opts.commitLock, author: opts.author, signal: opts.signal });
     return new Dataset({ store, engineStore, path: p, engine, vc, readOnly: false, writeLock, settings: await readSettings(store, opts.signal) });
   });

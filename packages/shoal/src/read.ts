@@ -24,6 +24,9 @@ export function read(bytes: BytesInput, opts: { name?: string } = {}): Compresse
 
 /** `read` for a Blob or File (browsers, `fetch` responses). */
 export async function readBlob(blob: Blob, opts: { name?: string } = {}): Promise<CompressedSample> {
+  if (typeof blob !== "object" || blob === null || typeof (blob as Blob).arrayBuffer !== "function") {
+    throw new InvalidArgumentError(`[shoal] readBlob: expected a Blob or File, got ${blob === null ? "null" : typeof blob}`);
+  }
   const name = opts.name ?? (blob as { name?: unknown }).name;
   return sampleFromBytes(new Uint8Array(await blob.arrayBuffer()), typeof name === "string" ? name : undefined);
 }
@@ -31,5 +34,9 @@ export async function readBlob(blob: Blob, opts: { name?: string } = {}): Promis
 /** An external file referenced by URL, resolved with the credentials of `credsKey` (Deep Lake's `deeplake.link`). */
 export function link(url: string, opts: { credsKey?: string | null } = {}): LinkSample {
   if (typeof url !== "string" || url === "") throw new InvalidArgumentError("[shoal] link: url must be a non-empty string");
+  const key = opts.credsKey;
+  if (key !== undefined && key !== null && (typeof key !== "string" || key === "")) {
+    throw new InvalidArgumentError(`[shoal] link ${JSON.stringify(url)}: credsKey must be a non-empty string or null, got ${JSON.stringify(key)}`);
+  }
   return makeLink(url, opts);
 }

@@ -3,7 +3,7 @@
  * any tensor rolls every tensor (hidden ones included) back to where it was, so a rejected row leaves no trace.
  * @module
  */
-import { isShoalError } from "@shoal/core";
+import { InvalidArgumentError, isShoalError } from "@shoal/core";
 import type { DatasetEngine, TensorEngine } from "@shoal/chunks";
 import { TensorDoesNotExistError } from "@shoal/chunks";
 import { type NormalizedSample, type SampleInput, normalizeSample, normalizeSamples } from "@shoal/htypes";
@@ -25,6 +25,11 @@ export interface ExtendRowsOptions {
 export type LinkCheck = (credsKey: string | null, tensor: string, index: number) => void;
 
 const BATCH_ROWS = 512;
+
+/** Refuses an `onProgress` that is not a function before anything is written (it is called after the write). */
+export function checkProgress(onProgress: unknown, what: string): void {
+  if (onProgress !== undefined && typeof onProgress !== "function") throw new InvalidArgumentError(`[shoal] ${what}: onProgress must be a function, got ${typeof onProgress}`);
+}
 
 /** The visible, writable tensor `name`, or TensorDoesNotExistError. */
 export function visibleTensor(engine: DatasetEngine, name: string): TensorEngine {
@@ -80,6 +85,7 @@ export async function extendRows(
   checkLink: LinkCheck,
 ): Promise<{ skipped: number[] }> {
   engine.assertWritable();
+  checkProgress(opts.onProgress, "extend");
   const names = Object.keys(columns);
   if (names.length === 0) throw new SampleAppendError("[shoal] extend: no tensors given");
   const tensors = names.map((n) => visibleTensor(engine, n));

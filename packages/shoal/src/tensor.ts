@@ -116,6 +116,10 @@ export class Tensor {
     if (this.#single) throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.#name)}: at() on a single-sample view; slice inside it with at(i, ...axes)`);
     const pos = resolveIndex(index, this.length, this.#name);
     const global = this.#indices ? this.#indices[pos]! : pos;
+    sub.forEach((s, axis) => {
+      const ok = Number.isInteger(s) || (Array.isArray(s) && s.length === 2 && Number.isInteger(s[0]) && Number.isInteger(s[1]));
+      if (!ok) throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.#name)}, sample ${global}: axis ${axis} takes an integer or a [start, stop] pair of integers, got ${JSON.stringify(s) ?? String(s)}`);
+    });
     return new Tensor(this.#host, this.#name, [global], true, sub.length > 0 ? sub : null);
   }
 
@@ -206,6 +210,9 @@ export class Tensor {
   /** Samples at positions of this view, in the given order (each chunk fetched once). */
   async readMany(positions: ArrayLike<number>, opts?: { signal?: AbortSignal }): Promise<unknown[]> {
     const e = this.#engine;
+    if (typeof positions !== "object" || positions === null || typeof positions.length !== "number") {
+      throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.#name)}: readMany takes a list of positions`);
+    }
     const globals = Array.from(positions, (p) => this.#global(p));
     return (await e.readMany(globals, opts)).map((v) => fromEngineValue(e.tensorMeta, v));
   }
@@ -264,11 +271,15 @@ export class Tensor {
     if (isArray(samples)) {
       // An NDArray batch: its first axis indexes samples.
       const batch = samples as NDArray;
+      if (batch.shape.length === 0) throw new ShapeError(`[shoal] tensor ${JSON.stringify(this.#name)}: extend with an NDArray needs a leading sample axis (got a 0-d array; use append)`);
       const [n = 0, ...rest] = batch.shape;
       const each = rest.reduce((a, b) => a * b, 1);
       const items = Array.from({ length: n }, (_, i) => ({ dtype: batch.dtype, shape: rest, data: batch.data.subarray(i * each, (i + 1) * each) }) as NDArray);
       await this.#host.extendTensor(this.#name, items as unknown as SampleInput[], opts ?? {});
       return;
+    }
+    if (typeof samples === "string" || typeof (samples as Partial<Iterable<SampleInput>> | null)?.[Symbol.iterator] !== "function") {
+      throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.#name)}: extend takes an array (or iterable) of samples or an NDArray batch, got ${samples === null ? "null" : typeof samples}`);
     }
     await this.#host.extendTensor(this.#name, [...(samples as Iterable<SampleInput>)], opts ?? {});
   }

@@ -4,6 +4,7 @@
  * stable sample ids (hidden id tensor) that merge matches across branches.
  * @module
  */
+import { InvalidArgumentError } from "@shoal/core";
 import { corrupt, decodeF64, decodeU64, encodeF64, encodeU64 } from "./codec.ts";
 
 export interface TensorChanges {
@@ -115,4 +116,48 @@ export function decodeChangeSet(json: unknown, key: string): ChangeSet {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const FLAGS = ["created", "cleared", "infoUpdated", "dataTransformed"] as const;
+
+/**
+ * Refuses a change set the record format cannot hold as given (wrong types, a reversed range, parallel index and id
+ * arrays of different lengths), before anything is written: stored, it would be misread or unreadable later.
+ */
+export function assertChangeSet(changes: unknown, what: string): asserts changes is ChangeSet | undefined {
+  if (changes === undefined) return;
+  const bad = (where: string, why: string) => new InvalidArgumentError(`[shoal] ${what}: change set${where}: ${why}`);
+  if (!isObject(changes)) throw bad("", "must be an object { tensors?, dataset? }");
+  const { tensors, dataset } = changes;
+  if (tensors !== undefined) {
+    if (!isObject(tensors)) throw bad("", "tensors must be an object of tensor name → changes");
+    for (const [name, t] of Object.entries(tensors)) {
+      const at = ` tensor ${JSON.stringify(name)}`;
+      if (!isObject(t)) throw bad(at, "must be an object");
+      for (const f of FLAGS) if (t[f] !== undefined && typeof t[f] !== "boolean") throw bad(at, `${f} must be a boolean`);
+      const a = t.added;
+      if (a !== undefined && !(Array.isArray(a) && a.length === 2 && a.every((n) => Number.isSafeInteger(n) && n >= 0) && a[0] <= a[1])) {
+        throw bad(at, `added must be a [start, end] range of indices with start <= end, got ${JSON.stringify(a)}`);
+      }
+      for (const f of ["updatedIndices", "deletedIndices"] as const) {
+        if (t[f] !== undefined && !(t[f] instanceof Float64Array)) throw bad(at, `${f} must be a Float64Array`);
+      }
+      for (const f of ["updatedIds", "deletedIds", "mergedIds"] as const) {
+        if (t[f] !== undefined && !(t[f] instanceof BigUint64Array)) throw bad(at, `${f} must be a BigUint64Array`);
+      }
+      for (const kind of ["updated", "deleted"] as const) {
+        const idx = t[`${kind}Indices`] as Float64Array | undefined;
+        const ids = t[`${kind}Ids`] as BigUint64Array | undefined;
+        if (idx && ids && idx.length !== ids.length) throw bad(at, `${kind}Indices (${idx.length}) and ${kind}Ids (${ids.length}) must have the same length`);
+      }
+    }
+  }
+  if (dataset !== undefined) {
+    if (!isObject(dataset)) throw bad("", "dataset must be an object { infoUpdated?, renamed?, deleted? }");
+    if (dataset.infoUpdated !== undefined && typeof dataset.infoUpdated !== "boolean") throw bad(" dataset", "infoUpdated must be a boolean");
+    const r = dataset.renamed;
+    if (r !== undefined && !(isObject(r) && Object.values(r).every((v) => typeof v === "string"))) throw bad(" dataset", "renamed must map old names to new names");
+    const d = dataset.deleted;
+    if (d !== undefined && !(Array.isArray(d) && d.every((v) => typeof v === "string"))) throw bad(" dataset", "deleted must be a list of tensor names");
+  }
 }

@@ -3,6 +3,7 @@
  * Pure functions; `VersionControl.diff` gathers the commits and calls them.
  * @module
  */
+import { InvalidArgumentError } from "@shoal/core";
 import type { ChangeSet } from "./changes.ts";
 
 /** Half-open index range `[start, end)`. */
@@ -51,8 +52,12 @@ export type DiffResult =
 
 /** Sorted disjoint ranges covering `indices` (any order, duplicates allowed). */
 export function toRanges(indices: ArrayLike<number>): IndexRange[] {
+  if (typeof indices !== "object" || indices === null || typeof indices.length !== "number") throw new InvalidArgumentError("[shoal] toRanges takes a list of indices");
   if (indices.length === 0) return [];
   const sorted = Float64Array.from(indices).sort();
+  // A NaN or fractional index would give ranges that cover nothing.
+  const bad = sorted.find((v) => !Number.isInteger(v));
+  if (bad !== undefined) throw new InvalidArgumentError(`[shoal] toRanges: indices must be integers, got ${bad}`);
   const out: IndexRange[] = [];
   let start = sorted[0]!;
   let end = start + 1;
@@ -93,6 +98,7 @@ export function diffEntry(meta: { commitId: string; author: string; message: str
 
 /** Deep Lake's `as_dict=True` shape: `{ dataset, tensors }`, each a list (single) or a pair of lists. */
 export function diffAsDict(result: DiffResult): { dataset: unknown; tensors: unknown } {
+  assertDiffResult(result, "diffAsDict");
   const split = (entries: DiffEntry[]) => ({
     dataset: entries.map((e) => ({ commitId: e.commitId, author: e.author, message: e.message, date: e.date, ...e.dataset })),
     tensors: entries.map((e) => ({ commitId: e.commitId, author: e.author, message: e.message, date: e.date, ...e.tensors })),
@@ -134,6 +140,7 @@ function entryLines(e: DiffEntry): string[] {
 
 /** The readable printout of a diff. */
 export function formatDiff(result: DiffResult): string {
+  assertDiffResult(result, "formatDiff");
   if (result.mode === "single") {
     return ["## Changes in the current state", ...result.entries.flatMap(entryLines)].join("\n");
   }
@@ -144,4 +151,11 @@ export function formatDiff(result: DiffResult): string {
     "",
     ...side(result.right),
   ].join("\n");
+}
+
+function assertDiffResult(result: unknown, what: string): asserts result is DiffResult {
+  const r = result as Partial<{ mode: unknown; entries: unknown; left: { entries?: unknown }; right: { entries?: unknown } }> | null;
+  const ok = typeof r === "object" && r !== null &&
+    ((r.mode === "single" && Array.isArray(r.entries)) || (r.mode === "pair" && Array.isArray(r.left?.entries) && Array.isArray(r.right?.entries)));
+  if (!ok) throw new InvalidArgumentError(`[shoal] ${what} takes the DiffResult of VersionControl.diff ({ mode: "single" | "pair", … })`);
 }

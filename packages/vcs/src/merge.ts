@@ -183,6 +183,7 @@ function mergeSamples(
  * `conflictResolution`), or when tensor renames/deletions clash (unless `force`).
  */
 export function planMerge(input: { ours: MergeSide; theirs: MergeSide }, opts: MergeOptions = {}): MergePlan {
+  for (const side of ["ours", "theirs"] as const) assertMergeSide((input as Partial<typeof input> | null)?.[side], side);
   const resolution = opts.conflictResolution;
   if (resolution !== undefined && resolution !== "ours" && resolution !== "theirs") {
     throw new InvalidArgumentError(`[shoal] merge: conflictResolution must be "ours", "theirs" or undefined (got ${JSON.stringify(resolution)})`);
@@ -251,4 +252,17 @@ export function planMerge(input: { ours: MergeSide; theirs: MergeSide }, opts: M
     throw new MergeConflictError(resolution === undefined ? conflicts : [], tensorConflicts);
   }
   return plan;
+}
+
+function assertMergeSide(side: unknown, name: string): asserts side is MergeSide {
+  const s = side as Partial<MergeSide> | null | undefined;
+  if (typeof s !== "object" || s === null || typeof s.ids !== "object" || s.ids === null || !Array.isArray(s.changes)) {
+    throw new InvalidArgumentError(`[shoal] planMerge: ${name} must be { ids: { tensor: BigUint64Array }, changes: SideChange[] }`);
+  }
+  for (const [tensor, ids] of Object.entries(s.ids)) {
+    if (!(ids instanceof BigUint64Array)) throw new InvalidArgumentError(`[shoal] planMerge: ${name}.ids[${JSON.stringify(tensor)}] must be a BigUint64Array of sample ids`);
+  }
+  s.changes.forEach((c, i) => {
+    if (typeof c !== "object" || c === null || typeof c.changes !== "object" || c.changes === null) throw new InvalidArgumentError(`[shoal] planMerge: ${name}.changes[${i}] must be { changes: ChangeSet }`);
+  });
 }

@@ -3,9 +3,9 @@
  * of each version given as an opaque manifest id by the caller. See VERSIONING.md for the records and keys.
  * @module
  */
-import { InvalidArgumentError, ReadOnlyModeError, isShoalError } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError, assertPrefix, isShoalError } from "@shoal/core";
 import type { Store } from "@shoal/storage";
-import type { ChangeSet } from "./changes.ts";
+import { type ChangeSet, assertChangeSet } from "./changes.ts";
 import { diffEntry, type DiffEntry, type DiffResult } from "./diff.ts";
 import { BranchExistsError, CheckoutError, CommitError, EmptyCommitError, MergeError, VersionControlError } from "./errors.ts";
 import { fixVersionControl } from "./fix.ts";
@@ -102,7 +102,20 @@ export class VersionControl {
 
   /** Opens the version state of `store` (initializing it when `initialManifest` is given and there is none). */
   static async open(store: Store, opts: OpenOptions = {}): Promise<VersionControl> {
+    const s = store as Partial<Store> | null;
+    if (typeof s !== "object" || s === null || typeof s.get !== "function" || typeof s.set !== "function" || typeof s.list !== "function" || typeof s.capabilities !== "object") {
+      throw new InvalidArgumentError("[shoal] VersionControl.open: expected a Store (get, set, list, capabilities)");
+    }
     const prefix = opts.prefix ?? "versions/";
+    if (typeof prefix !== "string" || (prefix !== "" && !prefix.endsWith("/"))) {
+      throw new InvalidArgumentError(`[shoal] VersionControl.open: prefix must be "" or a key prefix ending with '/', got ${JSON.stringify(prefix)}`);
+    }
+    try {
+      assertPrefix(prefix);
+    } catch (e) {
+      throw new InvalidArgumentError(`[shoal] VersionControl.open: invalid prefix ${JSON.stringify(prefix)}`, { cause: e });
+    }
+    if (opts.author !== undefined && typeof opts.author !== "string") throw new InvalidArgumentError(`[shoal] VersionControl.open: author must be a string, got ${JSON.stringify(opts.author)}`);
     const records = new RecordStore(store, new Keys(prefix), opts);
     const branch = opts.branch ?? "main";
     assertBranchName(branch);
@@ -193,6 +206,7 @@ export class VersionControl {
    */
   async flush(manifest: string, changes?: ChangeSet, opts?: Signal): Promise<void> {
     assertManifestId(manifest, "flush");
+    assertChangeSet(changes, "flush");
     await this.#records.write("flush", async () => {
       await this.#leaveNode(opts);
       const changesId = await this.#records.writeChanges(changes, opts);
@@ -211,6 +225,7 @@ export class VersionControl {
       throw new InvalidArgumentError(`[shoal] commit: message must be a string (got ${typeof message})`);
     }
     if (opts.manifest !== undefined) assertManifestId(opts.manifest, "commit");
+    assertChangeSet(opts.changes, "commit");
     return this.#records.write("commit", async () => {
       await this.#leaveNode(opts);
       const head = this.#head;
@@ -442,6 +457,7 @@ export class VersionControl {
     const out: CommitDetails[] = [];
     let id = this.commitId;
     const limit = opts?.limit ?? Infinity;
+    if (!(limit === Infinity || (Number.isSafeInteger(limit) && limit >= 0))) throw new InvalidArgumentError(`[shoal] commits: limit must be a non-negative integer, got ${JSON.stringify(limit) ?? String(limit)}`);
     while (id !== undefined && out.length < limit) {
       const record = await this.#commitRecord(id, opts);
       out.push(toDetails(record));
@@ -455,15 +471,16 @@ export class VersionControl {
     return this.commits(opts);
   }
 
-  async #resolve(address: string, opts?: Signal): Promise<{ commit: string | null; working?: RefRecord }> {
-    if (typeof address !== "string" || address.length === 0) throw new CheckoutError(String(address));
+  async #resolve(address: string, what: string, opts?: Signal): Promise<{ commit: string | null; working?: RefRecord }> {
+    const unknown = () => new CheckoutError(String(address), `[shoal] ${what}: ${JSON.stringify(address) ?? String(address)} is neither a branch nor a commit id`);
+    if (typeof address !== "string" || address.length === 0) throw unknown();
     const head = await this.#records.head(address, opts).catch((e: unknown) => {
       if (isShoalError(e, "InvalidKeyError")) return undefined;
       throw e;
     });
     if (head) return { commit: head.commit };
     const record = /^[0-9a-z]{1,64}$/.test(address) ? await this.#records.commit(address, opts) : undefined;
-    if (!record) throw new CheckoutError(address);
+    if (!record) throw unknown();
     return { commit: record.id };
   }
 
@@ -493,8 +510,8 @@ export class VersionControl {
       if (this.#node) return { mode: "single", entries: await this.#entries([this.#node], opts) };
       return { mode: "single", entries: [await this.#workingEntry(opts)] };
     }
-    const right = await this.#resolve(id2 ?? id1, opts);
-    const left = id2 === undefined ? { commit: this.commitId ?? null } : await this.#resolve(id1, opts);
+    const right = await this.#resolve(id2 ?? id1, "diff", opts);
+    const left = id2 === undefined ? { commit: this.commitId ?? null } : await this.#resolve(id1, "diff", opts);
     const d = await divergence(left.commit, right.commit, read);
     const leftEntries = await this.#entries(d.left, opts);
     if (id2 === undefined && !this.#node && this.hasHeadChanges) leftEntries.unshift(await this.#workingEntry(opts));
@@ -515,7 +532,7 @@ export class VersionControl {
     if (this.#node) throw new MergeError("[shoal] merge: check out a branch head before merging (the current state is a past commit)");
     if (target === this.#head.branch) throw new MergeError(`[shoal] merge: cannot merge branch ${JSON.stringify(target)} into itself`);
     if (this.readOnly) throw new ReadOnlyModeError("merge: the dataset");
-    const resolved = await this.#resolve(target, opts);
+    const resolved = await this.#resolve(target, "merge", opts);
     if (resolved.commit === null) throw new MergeError(`[shoal] merge: ${JSON.stringify(target)} has no commits to merge`);
     if (this.hasHeadChanges) await this.commit(`auto commit before merge of ${target}`, opts);
     const theirs = await this.#commitRecord(resolved.commit, opts);
