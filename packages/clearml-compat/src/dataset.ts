@@ -20,10 +20,10 @@ import { ensureMarker, keys, readInfo, readJson, readState, writeJson } from "./
 import { listLink } from "./links.ts";
 import { type LocalCopyOptions, type MutableCopyOptions, type VerifyOptions, localCopy, mutableCopy, verifyCopy } from "./local-copy.ts";
 import { baseName, joinEntryPath, normalizeDatasetFolder, normalizeEntryPath } from "./paths.ts";
-import { pool } from "./pool.ts";
+import { pool, workerCount } from "./pool.ts";
 import { ContentReader } from "./read.ts";
 import { claimVersion, infosOf, listPointers, pickLatest, referencedPacks } from "./registry.ts";
-import { type TableDiff, type TableEntry, applicationOrder, diffTables, fromTable, mergeParents, prunedGraph, tableOf, unionTables } from "./table.ts";
+import { type TableDiff, type TableEntry, applicationOrder, assertNoCaseCollision, diffTables, fromTable, mergeParents, prunedGraph, tableOf, unionTables } from "./table.ts";
 import type { DatasetInfo, DatasetState, DatasetStatus, FileEntry, IOOptions, LinkEntry, LinkResolver, LocalFiles, Progress, StorageOptions } from "./types.ts";
 import { type UploadOptions, uploadPending } from "./upload.ts";
 import { globMatch, matchesAnyWildcard } from "./wildcard.ts";
@@ -48,6 +48,11 @@ export interface GetOptions extends StorageOptions {
   tags?: string[];
   onlyCompleted?: boolean;
   onlyPublished?: boolean;
+  /**
+   * Let a lookup by name/project/tags return a draft (ClearML's default). Without it, and without an exact
+   * `version`, only final or published versions are candidates: a half-built draft is never picked by accident.
+   */
+  includeDrafts?: boolean;
   /** Accepted for ClearML parity; shoal has no archive state. */
   includeArchived?: boolean;
   /** Create the dataset when nothing matches. */
@@ -104,6 +109,8 @@ export interface AddFilesOptions extends IOOptions {
   verbose?: boolean;
   /** Files hashed concurrently (default 4). */
   maxWorkers?: number;
+  /** Accept entry paths that differ from another only by case (they collide on Windows and macOS disks). */
+  allowCaseCollisions?: boolean;
   /** Files hashed so far / files to hash. */
   onProgress?: Progress;
 }
@@ -312,7 +319,11 @@ export class FileDataset {
     return ds;
   }
 
-  /** Loads a version by id, or the best match for project/name/version/tags (highest version wins). */
+  /**
+   * Loads a version by id, or the best match for project/name/version/tags (highest version wins). By name, only
+   * final versions are considered unless `includeDrafts` or an exact `version` is given (a deliberate deviation from
+   * ClearML, whose default can hand back an unfinished draft).
+   */
   static async get(opts: GetOptions): Promise<FileDataset> {
     if (!opts || !opts.storage) throw new InvalidArgumentError("[shoal] [files] get needs a storage");
     if (offline.on) throw new OfflineModeError("FileDataset.get");
@@ -335,7 +346,7 @@ export class FileDataset {
       );
       if (opts.tags) candidates = candidates.filter((i) => opts.tags?.every((t) => i.tags.includes(t)));
       if (opts.onlyPublished) candidates = candidates.filter((i) => i.status === "published");
-      else if (opts.onlyCompleted) candidates = candidates.filter((i) => IMMUTABLE.has(i.status));
+      else if (opts.onlyCompleted || (!opts.includeDrafts && opts.version === undefined)) candidates = candidates.filter((i) => IMMUTABLE.has(i.status));
       if (opts.version !== undefined) candidates = candidates.filter((i) => i.version === opts.version);
       info = pickLatest(candidates);
       if (!info) {
@@ -560,20 +571,22 @@ export class FileDataset {
     return out;
   }
 
-  async #mergeLocal(local: LocalFiles, found: { entryPath: string; localPath: string }[], opts: AddFilesOptions): Promise<AddResult> {
+  async #mergeLocal(local: LocalFiles, found: { entryPath: string; localPath: string }[], opts: AddFilesOptions, baseFiles: FileEntry[] = this.state.files, removed = 0): Promise<AddResult> {
     const hashed: { sha256: string; size: number }[] = new Array(found.length);
     let done = 0;
     opts.onProgress?.(0, found.length);
     await pool(
       found,
-      opts.maxWorkers ?? 4,
+      workerCount(opts.maxWorkers, 4),
       async (f, i) => {
         hashed[i] = await local.hashFile(f.localPath, { signal: opts.signal });
         opts.onProgress?.(++done, found.length);
       },
       opts.signal,
     );
-    const table = tableOf(this.state);
+    const table = tableOf({ files: baseFiles, links: this.state.links });
+    const pending: DatasetState["pending"] = {};
+    const changed: string[] = [];
     let added = 0;
     let modified = 0;
     for (const [i, f] of found.entries()) {
@@ -583,14 +596,18 @@ export class FileDataset {
       if (cur?.kind === "file" && cur.entry.sha256 === sha256) continue;
       if (cur?.kind === "link" && (cur.entry.sha256 ? cur.entry.sha256 === sha256 : cur.entry.size === size)) continue;
       table.set(f.entryPath, { kind: "file", entry });
+      changed.push(f.entryPath);
       if (cur) modified++;
       else added++;
-      if (!(sha256 in this.state.objects) && !(sha256 in this.state.pending)) this.state.pending[sha256] = { localPath: f.localPath, size, segments: [] };
+      if (!(sha256 in this.state.objects) && !(sha256 in this.state.pending)) pending[sha256] = { localPath: f.localPath, size, segments: [] };
     }
+    if (!opts.allowCaseCollisions) assertNoCaseCollision(table, changed);
     Object.assign(this.state, fromTable(table));
+    Object.assign(this.state.pending, pending);
     this.state.dirty = true;
     this.state.counters.added += added;
     this.state.counters.modified += modified;
+    this.state.counters.removed += removed;
     await this.#save(opts);
     return { added, modified };
   }
@@ -599,7 +616,10 @@ export class FileDataset {
    * Adds external links (`s3://…` via linkResolver, `http(s)://`, `file://` or a local path): size recorded, bytes
    * not copied. A folder or prefix adds everything below it. Returns the number of links added or changed.
    */
-  async addExternalFiles(urls: string | string[], opts: { wildcard?: string | string[]; datasetPath?: string | string[]; recursive?: boolean; signal?: AbortSignal } = {}): Promise<number> {
+  async addExternalFiles(
+    urls: string | string[],
+    opts: { wildcard?: string | string[]; datasetPath?: string | string[]; recursive?: boolean; allowCaseCollisions?: boolean; signal?: AbortSignal } = {},
+  ): Promise<number> {
     this.#assertDraft("add external files");
     const list = asList(urls);
     if (!list || list.length === 0 || list.some((u) => typeof u !== "string" || u === "")) throw new InvalidArgumentError("[shoal] [files] addExternalFiles needs one or more URLs");
@@ -618,14 +638,16 @@ export class FileDataset {
       }
     }
     const table = tableOf(this.state);
-    let count = 0;
+    const changed: string[] = [];
     for (const link of links) {
       const cur = table.get(link.path);
       if (cur?.kind === "link" && cur.entry.url === link.url && cur.entry.size === link.size) continue;
       if (cur?.kind === "file" && cur.entry.size === link.size && link.sha256 === cur.entry.sha256) continue;
       table.set(link.path, { kind: "link", entry: link });
-      count++;
+      changed.push(link.path);
     }
+    if (!opts.allowCaseCollisions) assertNoCaseCollision(table, changed);
+    const count = changed.length;
     Object.assign(this.state, fromTable(table));
     if (count > 0 && !this.info.tags.includes("external files")) this.info.tags.push("external files");
     this.state.dirty = true;
@@ -655,7 +677,10 @@ export class FileDataset {
   }
 
   /** Makes `datasetPath` mirror a local folder: removes entries missing locally, then adds new and changed files. */
-  async syncFolder(localPath: string, opts: { datasetPath?: string; maxWorkers?: number; onProgress?: Progress; signal?: AbortSignal } = {}): Promise<{ removed: number; added: number; modified: number }> {
+  async syncFolder(
+    localPath: string,
+    opts: { datasetPath?: string; maxWorkers?: number; allowCaseCollisions?: boolean; onProgress?: Progress; signal?: AbortSignal } = {},
+  ): Promise<{ removed: number; added: number; modified: number }> {
     this.#assertDraft("sync a folder");
     const local = this.#requireLocal("syncFolder");
     checkText(localPath, "localPath");
@@ -663,11 +688,10 @@ export class FileDataset {
     const prefix = folder === "" ? "" : `${folder}/`;
     const found = await this.#scanLocal(local, localPath, { datasetPath: folder, recursive: true, signal: opts.signal });
     const present = new Set(found.map((f) => f.entryPath));
-    const before = this.state.files.length;
-    this.state.files = this.state.files.filter((f) => !f.path.startsWith(prefix) || present.has(f.path));
-    const removed = before - this.state.files.length;
-    this.state.counters.removed += removed;
-    const { added, modified } = await this.#mergeLocal(local, found, { maxWorkers: opts.maxWorkers, onProgress: opts.onProgress, signal: opts.signal });
+    // Removals are applied together with the additions, so a refused sync leaves the draft as it was.
+    const kept = this.state.files.filter((f) => !f.path.startsWith(prefix) || present.has(f.path));
+    const removed = this.state.files.length - kept.length;
+    const { added, modified } = await this.#mergeLocal(local, found, { ...opts, datasetPath: undefined }, kept, removed);
     return { removed, added, modified };
   }
 

@@ -126,7 +126,7 @@ async function materialize(ctx: CopyContext, root: string, files: FileEntry[], l
     const [pb, ob] = at(b);
     return pa < pb ? -1 : pa > pb ? 1 : oa - ob;
   });
-  const reader = new ContentReader(store, missing.map((h) => state.objects[h] ?? []), signal);
+  const reader = new ContentReader(store, missing.map((h) => state.objects[h] ?? []), signal, local.inflateRaw?.bind(local));
 
   const collision = (path: string, e: unknown): unknown => {
     if (errCode(e) !== "EEXIST") return e;

@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, copyFile, link, mkdir, open, readFile, readdir, rename, rm, stat, symlink, utimes } from "node:fs/promises";
 import { homedir } from "node:os";
+import { promisify } from "node:util";
+import { deflateRaw as zDeflateRaw, inflateRaw as zInflateRaw } from "node:zlib";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InvalidPathError } from "./errors.ts";
 import type { Hasher } from "./hash.ts";
@@ -26,6 +28,13 @@ function nodeHasher(): Hasher {
       return h.digest("hex");
     },
   };
+}
+
+const deflateAsync = promisify(zDeflateRaw);
+const inflateAsync = promisify(zInflateRaw);
+
+function asBytes(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function errCode(e: unknown): string | undefined {
@@ -122,7 +131,25 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
       return { sha256: h.digest("hex"), size };
     },
     read,
+    async readInto(path, offset, target, o) {
+      o?.signal?.throwIfAborted();
+      const fh = await open(path, "r");
+      try {
+        let got = 0;
+        while (got < target.length) {
+          const { bytesRead } = await fh.read(target, got, target.length - got, offset + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return got;
+      } finally {
+        await fh.close();
+      }
+    },
     createHasher: nodeHasher,
+    // node:zlib runs on the thread pool, so several files deflate in parallel; CompressionStream is about half as fast.
+    deflateRaw: async (bytes) => asBytes(await deflateAsync(bytes)),
+    inflateRaw: async (bytes) => asBytes(await inflateAsync(bytes)),
     cacheDir: () => cacheRoot,
     async mkdirp(dir) {
       await mkdir(dir, { recursive: true });

@@ -5,11 +5,14 @@
  * @module
  */
 import { FileDataset as CoreFileDataset } from "./dataset.ts";
+import { type PruneCacheOptions, type PruneCacheResult, pruneCache } from "./node-cache.ts";
 import { nodeLocalFiles } from "./node-files.ts";
 import type { LocalFiles } from "./types.ts";
 
 export * from "./index.ts";
 export { createNodeLocalFiles, defaultCacheDir, nodeLocalFiles } from "./node-files.ts";
+export { pruneCache } from "./node-cache.ts";
+export type { PruneCacheOptions, PruneCacheResult } from "./node-cache.ts";
 
 /**
  * FileDataset with node:fs local-folder support built in.
@@ -24,4 +27,13 @@ export { createNodeLocalFiles, defaultCacheDir, nodeLocalFiles } from "./node-fi
  */
 export class FileDataset extends CoreFileDataset {
   static override defaultLocal: LocalFiles | undefined = nodeLocalFiles;
+
+  /**
+   * Shrinks the local-copy cache to `maxBytes`: least recently used views first, with the objects only they used.
+   * The cache is `local`'s (default: the default LocalFiles') unless `cacheDir` is given.
+   */
+  static pruneCache(opts: Omit<PruneCacheOptions, "cacheDir"> & { cacheDir?: string; local?: LocalFiles }): Promise<PruneCacheResult> {
+    const cacheDir = opts?.cacheDir ?? (opts?.local ?? this.defaultLocal ?? nodeLocalFiles).cacheDir();
+    return pruneCache({ ...opts, cacheDir });
+  }
 }

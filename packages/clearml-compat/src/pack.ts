@@ -52,6 +52,29 @@ export class PackBuilder {
   }
 }
 
+/** Bytes the pack framing adds before the first segment. */
+export const PACK_HEAD_BYTES = HEAD.length;
+
+/**
+ * Finishes a pack built in place: `buffer[0, dataEnd)` already holds the head and the segments `rows` describe.
+ * Appends index, length and tail (growing the buffer only when the index does not fit) and returns the pack bytes.
+ */
+export function sealPack(buffer: Uint8Array, dataEnd: number, rows: PackIndexRow[]): { id: string; bytes: Uint8Array } {
+  buffer.set(HEAD, 0);
+  const index = new TextEncoder().encode(JSON.stringify({ format: 1, segments: rows }));
+  const id = sha256Hex(index);
+  const total = dataEnd + index.length + 4 + TAIL.length;
+  let bytes = buffer;
+  if (total > buffer.length) {
+    bytes = new Uint8Array(total);
+    bytes.set(buffer.subarray(0, dataEnd));
+  }
+  bytes.set(index, dataEnd);
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(dataEnd + index.length, index.length, true);
+  bytes.set(TAIL, dataEnd + index.length + 4);
+  return { id, bytes: bytes.subarray(0, total) };
+}
+
 /** Reads the index of a whole pack (for repair and verification tools). */
 export function readPackIndex(key: string, bytes: Uint8Array): PackIndexRow[] {
   const n = bytes.length;

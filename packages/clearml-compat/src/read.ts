@@ -27,13 +27,15 @@ interface Span {
 export class ContentReader {
   readonly #store: Store;
   readonly #signal: AbortSignal | undefined;
+  readonly #inflate: ((bytes: Uint8Array) => Promise<Uint8Array>) | undefined;
   /** `pack:offset` → the span holding that segment. */
   readonly #spanOf = new Map<string, Span>();
 
   /** `plan`: the segment lists that will be read. Segments outside the plan are read on their own. */
-  constructor(store: Store, plan: Iterable<Segment[]>, signal?: AbortSignal) {
+  constructor(store: Store, plan: Iterable<Segment[]>, signal?: AbortSignal, inflate?: (bytes: Uint8Array) => Promise<Uint8Array>) {
     this.#store = store;
     this.#signal = signal;
+    this.#inflate = inflate;
     const byPack = new Map<string, Segment[]>();
     for (const segments of plan) {
       for (const s of segments) {
@@ -85,7 +87,7 @@ export class ContentReader {
       bytes = whole.subarray(offset - span.start, offset - span.start + stored);
     }
     if (bytes.length !== stored) throw new CorruptContentError(key, `segment [${offset}, ${offset + stored}) is missing or short (content ${sha256})`);
-    return method === 1 ? inflateRaw(bytes, raw, key) : bytes;
+    return method === 1 ? inflateRaw(bytes, raw, key, this.#inflate) : bytes;
   }
 
   /** A range (or the whole pack), rebased so that index 0 is pack offset `base`. */

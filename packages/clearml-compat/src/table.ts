@@ -3,6 +3,7 @@
  * @module
  */
 import { InvalidArgumentError } from "@shoal/core";
+import { CaseCollisionError } from "./errors.ts";
 import type { DatasetState, FileEntry, LinkEntry, PackInfo, Segment } from "./types.ts";
 
 export type TableEntry = { kind: "file"; entry: FileEntry } | { kind: "link"; entry: LinkEntry };
@@ -160,4 +161,23 @@ export function selectPart(state: DatasetState, part: number | undefined, numPar
     return first === undefined ? p === 0 : selected.has(first[0]);
   });
   return { files, links: p === 0 ? state.links : [] };
+}
+
+/**
+ * Throws CaseCollisionError when one of `changed` differs from another path of `table` only by case. Only new or
+ * changed paths are checked, so a collision a parent was allowed to keep does not block its children.
+ */
+export function assertNoCaseCollision(table: Map<string, TableEntry>, changed: readonly string[]): void {
+  if (changed.length === 0) return;
+  const byFolded = new Map<string, string[]>();
+  for (const path of table.keys()) {
+    const folded = path.toLowerCase();
+    const list = byFolded.get(folded);
+    if (list) list.push(path);
+    else byFolded.set(folded, [path]);
+  }
+  for (const path of changed) {
+    const other = byFolded.get(path.toLowerCase())?.find((p) => p !== path);
+    if (other !== undefined) throw new CaseCollisionError(path, other, "in the dataset");
+  }
 }

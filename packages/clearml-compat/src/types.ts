@@ -100,7 +100,13 @@ export interface LocalFiles {
   hashFile(path: string, opts?: IOOptions & { onBytes?: (n: number) => void }): Promise<{ sha256: string; size: number }>;
   /** Reads `length` bytes at `offset` (fewer only at end of file). */
   read(path: string, offset: number, length: number, opts?: IOOptions): Promise<Uint8Array>;
+  /** Reads into `target` from `offset` until it is full or the file ends; returns the bytes read. */
+  readInto(path: string, offset: number, target: Uint8Array, opts?: IOOptions): Promise<number>;
   createHasher(): Hasher;
+  /** Raw deflate (same format as `CompressionStream("deflate-raw")`); the platform's native zlib when there is one. */
+  deflateRaw?(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Raw inflate; returns the inflated bytes (the caller checks their length). */
+  inflateRaw?(bytes: Uint8Array): Promise<Uint8Array>;
   /** Where read-only local copies are cached. */
   cacheDir(): string;
   mkdirp(dir: string): Promise<void>;

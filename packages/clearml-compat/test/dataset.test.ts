@@ -222,7 +222,9 @@ test("lookup, listing, versions, rename, move, delete rules", async () => {
   await rejects(FileDataset.create({ storage, project: "team/vision", name: "cats", version: "1.0.0" }), "VersionExistsError");
   await rejects(FileDataset.create({ storage, parents: [b.id] }), "DatasetNotFinalError");
   await rejects(FileDataset.create({ storage, project: "p" }), "InvalidArgumentError");
-  assert.is((await FileDataset.get({ storage, project: "team/vision", name: "cats" })).id, b.id, "latest version, drafts included");
+  assert.is((await FileDataset.get({ storage, project: "team/vision", name: "cats" })).id, a.id, "by name: the latest final version");
+  assert.is((await FileDataset.get({ storage, project: "team/vision", name: "cats", includeDrafts: true })).id, b.id, "drafts on request");
+  assert.is((await FileDataset.get({ storage, name: "cats", version: "1.0.1" })).id, b.id, "an exact version may be a draft");
   assert.is((await FileDataset.get({ storage, project: "team/vision", name: "cats", onlyCompleted: true })).id, a.id);
   assert.is((await FileDataset.get({ storage, name: "cats", version: "1.0.0" })).id, a.id);
   await rejects(FileDataset.get({ storage, id: "nope" }), "DatasetNotFoundError");

@@ -68,3 +68,71 @@ export class FlakyStore implements Store {
     return this.inner.head(key, opts);
   }
 }
+
+/**
+ * Wraps a real store and holds every matching call until `target` of them are in flight at once (or `giveUpMs`
+ * passes), recording the peak: proves calls really overlap without relying on timing, and that they stay bounded.
+ */
+export class GateStore implements Store {
+  readonly inner: Store;
+  readonly matches: (op: "get" | "set", key: string) => boolean;
+  target: number;
+  giveUpMs = 500;
+  inFlight = 0;
+  peak = 0;
+  #waiting: (() => void)[] = [];
+  constructor(inner: Store, target: number, matches: (op: "get" | "set", key: string) => boolean) {
+    this.inner = inner;
+    this.target = target;
+    this.matches = matches;
+  }
+  get capabilities(): StoreCapabilities {
+    return this.inner.capabilities;
+  }
+  async #gate<T>(op: "get" | "set", key: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.matches(op, key)) return fn();
+    this.inFlight++;
+    this.peak = Math.max(this.peak, this.inFlight);
+    if (this.inFlight >= this.target) {
+      for (const release of this.#waiting.splice(0)) release();
+    } else {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.giveUpMs);
+        this.#waiting.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+    }
+  }
+  get(key: string, opts?: GetOptions) {
+    return this.#gate("get", key, () => this.inner.get(key, opts));
+  }
+  set(key: string, value: Uint8Array, opts?: SetOptions) {
+    return this.#gate("set", key, () => this.inner.set(key, value, opts));
+  }
+  delete(key: string, opts?: RequestOptions) {
+    return this.inner.delete(key, opts);
+  }
+  list(prefix: string, opts?: RequestOptions) {
+    return this.inner.list(prefix, opts);
+  }
+  head(key: string, opts?: RequestOptions) {
+    return this.inner.head(key, opts);
+  }
+}
+
+/** Resolves with the ShoalError code a promise rejects with (fails the test if it resolves). */
+export async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  throw new Error("expected a rejection");
+}

@@ -330,8 +330,8 @@ async function copyStore(from: Store, to: Store): Promise<void> {
 }
 
 /**
- * What the server can serve at all: plain unsigned `fetch` GETs of the tensor's chunk objects (whole), `threads` at a
- * time as the loader's look-ahead, no loader and no signing, in samples/s of the dataset (and MB/s).
+ * What the server can serve at all: plain unsigned `fetch` GETs of the loaded tensor's chunk objects (whole), `threads`
+ * at a time as the loader's look-ahead, no loader and no signing, in samples/s of the dataset (and MB/s).
  */
 async function serverCeiling(endpoint: string, bucket: string, prefix: string, keys: string[], threads: number, samples: number): Promise<{ samplesPerSec: number; mbPerSec: number }> {
   const t0 = performance.now();
@@ -341,7 +341,8 @@ async function serverCeiling(endpoint: string, bucket: string, prefix: string, k
     while (next < keys.length) {
       const res = await fetch(`${endpoint}/${bucket}/${prefix}/${keys[next++]!}`);
       if (res.status !== 200) throw new Error(`server ceiling: GET answered ${res.status}`);
-      bytes += (await res.arrayBuffer()).byteLength;
+      const body = await res.arrayBuffer();
+      bytes += body.byteLength;
     }
   }));
   const s = (performance.now() - t0) / 1000;
@@ -375,7 +376,7 @@ async function benchS3(): Promise<void> {
       const local = c.make(await openDatasetEngine(new FileStore(c.dir)));
       const remote = c.make(await openDatasetEngine(s3(c.prefix)));
       const chunkKeys: string[] = [];
-      for await (const k of s3(c.prefix).list("")) if (k.includes("/chunks/")) chunkKeys.push(k);
+      for await (const k of s3(c.prefix).list("")) if (k.startsWith("tensors/images/chunks/")) chunkKeys.push(k);
       await epoch(local, "images");
       await epoch(remote, "images");
       await serverCeiling(server.endpoint, server.bucket, c.prefix, chunkKeys, S3_THREADS, c.n);
