@@ -7,7 +7,9 @@ const N = Number(process.env.N ?? 2000), MEAN = Number(process.env.MEAN ?? 100_0
 const root = mkdtempSync("/tmp/cm/run-");
 const src = join(root, "src");
 for (let i = 0; i < 100; i++) mkdirSync(join(src, `d${i}`), { recursive: true });
-for (let i = 0; i < N; i++) writeFileSync(join(src, `d${i % 100}/f${i}.${process.env.EXT ?? "jpg"}`), randomFillSync(new Uint8Array(MEAN)));
+let txt = ""; for (let i = 0; txt.length < MEAN * 4; i++) txt += `${i},sample_${(i * 7919) % 9973},${(i % 1000) / 7},dog\n`;
+const T = new TextEncoder().encode(txt);
+for (let i = 0; i < N; i++) writeFileSync(join(src, `d${i % 100}/f${i}.${process.env.EXT ?? "jpg"}`), process.env.EXT === "csv" ? T.subarray(i % MEAN, (i % MEAN) + MEAN) : randomFillSync(new Uint8Array(MEAN)));
 const local = createNodeLocalFiles({ cacheDir: join(root, "cache") });
 const storage = new FileStore(join(root, "store"));
 const ds = await FileDataset.create({ storage, local, project: "p", name: "n" });

@@ -30,10 +30,10 @@ export function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Inflates a segment and checks its length; `native` is the platform's faster inflater when it has one. */
-export async function inflateRaw(bytes: Uint8Array, expected: number, key: string, native?: (bytes: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
+export async function inflateRaw(bytes: Uint8Array, expected: number, key: string, native?: (bytes: Uint8Array, expected: number) => Promise<Uint8Array>): Promise<Uint8Array> {
   let out: Uint8Array;
   try {
-    out = native ? await native(bytes) : await pipe(bytes, new DecompressionStream("deflate-raw"));
+    out = native ? await native(bytes, expected) : await pipe(bytes, new DecompressionStream("deflate-raw"));
   } catch (cause) {
     throw new CorruptContentError(key, "deflate stream is corrupt", { cause });
   }

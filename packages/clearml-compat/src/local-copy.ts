@@ -16,7 +16,7 @@ import { type LinkContext, readLink } from "./links.ts";
 import { pool, workerCount } from "./pool.ts";
 import { ContentReader } from "./read.ts";
 import { selectPart } from "./table.ts";
-import type { DatasetState, FileEntry, LinkEntry, LocalFiles, Progress } from "./types.ts";
+import type { DatasetState, FileEntry, LinkEntry, LocalFiles, Progress, Segment } from "./types.ts";
 
 export interface LocalCopyOptions {
   part?: number;
@@ -128,6 +128,14 @@ async function materialize(ctx: CopyContext, root: string, files: FileEntry[], l
   });
   const reader = new ContentReader(store, missing.map((h) => state.objects[h] ?? []), signal, local.inflateRaw?.bind(local));
 
+  const verifiedWhole = async (h: string, segment: Segment, size: number): Promise<Uint8Array> => {
+    const bytes = await reader.segment(h, segment);
+    const hasher = local.createHasher();
+    hasher.update(bytes);
+    const digest = hasher.digestHex();
+    if (bytes.length !== size || digest !== h) throw new CorruptContentError(`content ${h}`, `stored bytes hash to ${digest} (${bytes.length} bytes), expected ${size} bytes`);
+    return bytes;
+  };
   const collision = (path: string, e: unknown): unknown => {
     if (errCode(e) !== "EEXIST") return e;
     const lower = path.toLowerCase();
@@ -170,7 +178,9 @@ async function materialize(ctx: CopyContext, root: string, files: FileEntry[], l
           const first = entries[0] as FileEntry;
           const dst = local.inside(root, first.path);
           try {
-            await local.writeFile(dst, verified(), { signal, readOnly: mode === "link", direct: true });
+            // One segment: hand the bytes over whole, so the adapter can write a small file in one go.
+            const content = segments.length === 1 ? [await verifiedWhole(h, segments[0] as Segment, size)] : verified();
+            await local.writeFile(dst, content, { signal, readOnly: mode === "link", direct: true });
           } catch (e) {
             throw collision(first.path, e);
           }

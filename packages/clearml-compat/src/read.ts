@@ -22,17 +22,19 @@ interface Span {
   end: number;
   uses: number;
   bytes?: Promise<Uint8Array>;
+  /** The following span of the same pack: fetched as soon as this one is, so reading overlaps with writing. */
+  next?: Span;
 }
 
 export class ContentReader {
   readonly #store: Store;
   readonly #signal: AbortSignal | undefined;
-  readonly #inflate: ((bytes: Uint8Array) => Promise<Uint8Array>) | undefined;
+  readonly #inflate: ((bytes: Uint8Array, expected: number) => Promise<Uint8Array>) | undefined;
   /** `pack:offset` → the span holding that segment. */
   readonly #spanOf = new Map<string, Span>();
 
   /** `plan`: the segment lists that will be read. Segments outside the plan are read on their own. */
-  constructor(store: Store, plan: Iterable<Segment[]>, signal?: AbortSignal, inflate?: (bytes: Uint8Array) => Promise<Uint8Array>) {
+  constructor(store: Store, plan: Iterable<Segment[]>, signal?: AbortSignal, inflate?: (bytes: Uint8Array, expected: number) => Promise<Uint8Array>) {
     this.#store = store;
     this.#signal = signal;
     this.#inflate = inflate;
@@ -52,7 +54,9 @@ export class ContentReader {
         const end = s[1] + s[2];
         const fits = span !== undefined && (!ranged || (s[1] - span.end <= GAP_BYTES && end - span.start <= SPAN_BYTES));
         if (!span || !fits) {
+          const previous: Span | undefined = span;
           span = { pack, start: s[1], end, uses: 0 };
+          if (previous) previous.next = span;
         }
         span.end = Math.max(span.end, end);
         span.uses++;
@@ -77,10 +81,11 @@ export class ContentReader {
     if (!span) {
       bytes = await this.#fetch(key, sha256, this.#store.capabilities.rangeRead ? { offset, length: stored } : undefined, offset);
     } else {
-      span.bytes ??= this.#fetch(key, sha256, this.#store.capabilities.rangeRead ? { offset: span.start, length: span.end - span.start } : undefined, span.start);
+      this.#load(span, key, sha256);
+      if (span.next && span.next.uses > 0) this.#load(span.next, key, sha256);
       let whole: Uint8Array;
       try {
-        whole = await span.bytes;
+        whole = await (span.bytes as Promise<Uint8Array>);
       } finally {
         if (--span.uses <= 0) span.bytes = undefined;
       }
@@ -88,6 +93,14 @@ export class ContentReader {
     }
     if (bytes.length !== stored) throw new CorruptContentError(key, `segment [${offset}, ${offset + stored}) is missing or short (content ${sha256})`);
     return method === 1 ? inflateRaw(bytes, raw, key, this.#inflate) : bytes;
+  }
+
+  #load(span: Span, key: string, sha256: string): void {
+    if (span.bytes) return;
+    const range = this.#store.capabilities.rangeRead ? { offset: span.start, length: span.end - span.start } : undefined;
+    span.bytes = this.#fetch(key, sha256, range, span.start);
+    // A prefetched span nobody reads (the run failed) must not surface as an unhandled rejection.
+    span.bytes.catch(() => undefined);
   }
 
   /** A range (or the whole pack), rebased so that index 0 is pack offset `base`. */

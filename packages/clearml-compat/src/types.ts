@@ -105,8 +105,8 @@ export interface LocalFiles {
   createHasher(): Hasher;
   /** Raw deflate (same format as `CompressionStream("deflate-raw")`); the platform's native zlib when there is one. */
   deflateRaw?(bytes: Uint8Array): Promise<Uint8Array>;
-  /** Raw inflate; returns the inflated bytes (the caller checks their length). */
-  inflateRaw?(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Raw inflate to (about) `expected` bytes; returns the inflated bytes (the caller checks their length). */
+  inflateRaw?(bytes: Uint8Array, expected?: number): Promise<Uint8Array>;
   /** Where read-only local copies are cached. */
   cacheDir(): string;
   mkdirp(dir: string): Promise<void>;

@@ -65,20 +65,21 @@ test("a pack that landed before a failed draft save is found by HEAD and not wri
     const ds = await FileDataset.create({ storage: flaky, local: sb.local, project: "p", name: "resume2" });
     await ds.addFiles(join(sb.dir, "d"));
     const opts = { chunkSizeMB: 64 / 1024, compression: "none" as const };
-    flaky.failAfter = flaky.writes.length + 1; // the first pack lands, the draft save after it fails
+    flaky.failAfter = flaky.writes.length + 1; // the first write (a pack) lands, everything after it fails
     try {
       await ds.upload(opts);
       assert.unreachable("should fail");
     } catch (e) {
       assert.is((e as { code?: string }).code, "UploadError");
     }
+    // With packs written in parallel, more than one may land before the failure; none of them is committed.
     const first = flaky.writes.filter(isPack);
-    assert.is(first.length, 1);
+    assert.ok(first.length >= 1);
     flaky.failAfter = Number.POSITIVE_INFINITY;
     const mark = flaky.writes.length;
     const again = await FileDataset.get({ storage: flaky, local: sb.local, id: ds.id });
     await again.finalize({ autoUpload: true, uploadOptions: opts });
-    assert.not.ok(flaky.writes.slice(mark).includes(first[0] as string));
+    for (const k of first) assert.not.ok(flaky.writes.slice(mark).includes(k), `re-sent ${k}`);
     const copy = await again.getLocalCopy();
     assert.equal(new Uint8Array(readFileSync(join(copy, "0.bin"))), noise(40_000, 1));
   } finally {

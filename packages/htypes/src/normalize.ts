@@ -111,7 +111,9 @@ async function compressedPath(s: State, sample: CompressedSample, at: SampleErro
 }
 
 async function normalizeOne(s: State, input: unknown, at: SampleErrorWhere): Promise<NormalizedSample> {
-  if (input === null || input === undefined) return { kind: "empty" };
+  if (input === null) return { kind: "empty" };
+  // Deep Lake has no undefined: taking it as empty would hide a missing field or an off-by-one behind blank rows.
+  if (input === undefined) throw new SampleTypeError(at, "undefined is not a sample; append null for an empty sample");
   if (s.meta.isLink) {
     const l = normalizeLink(input, at);
     return { kind: "link", url: l.url, credsKey: l.credsKey };

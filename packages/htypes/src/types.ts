@@ -132,7 +132,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** Nested plain-number arrays, e.g. `[[1, 2], [3, 4]]`. */
 export type NestedNumbers = number | bigint | boolean | readonly NestedNumbers[];
 
-/** Everything a caller may append. Which ones an htype accepts is checked by `normalizeSample`. */
+/**
+ * Everything a caller may append. Which ones an htype accepts is checked by `normalizeSample`. `null` is the empty
+ * sample; `undefined` stays in the type only so that optional fields type-check, and is refused (SampleTypeError).
+ */
 export type SampleInput =
   | NDArray
   | ArrayBufferView

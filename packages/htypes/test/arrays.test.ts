@@ -181,6 +181,23 @@ test("media htypes take raw arrays only without sample compression", async () =>
 test("null is an empty sample", async () => {
   const r = await normalizeSample(resolveTensorMeta({ htype: "bbox" }), null, ctx);
   assert.equal(r.sample, { kind: "empty" });
+  assert.equal((await normalizeSample(resolveTensorMeta({ htype: "sequence[bbox]" }), null, ctx)).sample, { kind: "empty" });
+});
+
+test("undefined is refused (null is the empty sample), naming tensor, index and sequence item", async () => {
+  for (const htype of ["generic", "bbox", "text", "json", "list", "class_label", "polygon", "sequence[bbox]", "link[image]"]) {
+    await rejects({ htype }, undefined, "SampleTypeError", /undefined is not a sample; append null/);
+  }
+  await rejects({ htype: "image", sampleCompression: "png" }, undefined, "SampleTypeError", /undefined/);
+  await rejects({ htype: "sequence[generic]" }, [[1], undefined, [2]], "SampleTypeError", /sample 7 item 1: undefined/);
+  try {
+    await normalizeSamples(resolveTensorMeta({}), [1, undefined], { tensor: "t", startIndex: 40 });
+    assert.unreachable("an undefined in a batch is refused");
+  } catch (e) {
+    assert.ok(isShoalError(e, "SampleTypeError"), String(e));
+    assert.is((e as unknown as { index: number; tensor: string }).index, 41);
+    assert.is((e as unknown as { index: number; tensor: string }).tensor, "t");
+  }
 });
 
 test("normalizeSamples honours abort and reports progress", async () => {

@@ -8,6 +8,7 @@ import { type TensorColumn, type TensorSource, type View, view } from "@shoal/vi
 import { BatchBuffers } from "./batch-buffers.ts";
 import { runEpoch } from "./epoch.ts";
 import { LoaderConfigError } from "./errors.ts";
+import { BATCH_KEYS, DATALOADER_KEYS, NUMPY_KEYS, SAMPLE_BY_KEYS, SHUFFLE_KEYS, checkOptionKeys } from "./option-keys.ts";
 import { baseSeed, epochRng } from "./rng.ts";
 import { chunkOrder, denseChunks, identityOrder, rotate, shard } from "./schedule.ts";
 import { ShuffleBuffer } from "./shuffle-buffer.ts";
@@ -73,6 +74,7 @@ export class DataLoader implements AsyncIterable<unknown> {
 
   /** Samples per batch (default 1); `dropLast` drops a short final batch. */
   batch(size: number, options: BatchOptions = {}): DataLoader {
+    checkOptionKeys("batch", options, BATCH_KEYS);
     if (this.#state.batch) throw new LoaderConfigError("batch size is already set");
     positiveInt("batch size", size);
     return this.#with({ batch: { size, dropLast: options.dropLast ?? false } });
@@ -80,6 +82,7 @@ export class DataLoader implements AsyncIterable<unknown> {
 
   /** Chunk-order shuffle plus a shuffle buffer of `bufferSizeMB`; reproducible with `seed`. */
   shuffle(options: ShuffleOptions = {}): DataLoader {
+    checkOptionKeys("shuffle", options, SHUFFLE_KEYS);
     if (this.#state.shuffle) throw new LoaderConfigError("shuffle is already set");
     const bufferSizeMB = options.bufferSizeMB ?? 2048;
     if (!(bufferSizeMB >= 0) || !Number.isFinite(bufferSizeMB)) throw new InvalidArgumentError(`[shoal] bufferSizeMB must be a non-negative number, got ${bufferSizeMB}`);
@@ -110,6 +113,7 @@ export class DataLoader implements AsyncIterable<unknown> {
 
   /** Weighted sampling of rows (a TQL weight expression or per-row weights), through @shoal/views. */
   sampleBy(weights: Weights, options: SampleByOptions = {}): DataLoader {
+    checkOptionKeys("sampleBy", options, SAMPLE_BY_KEYS);
     return this.#with({ steps: [...this.#state.steps, { kind: "sampleBy", weights, options }] });
   }
 
@@ -122,6 +126,7 @@ export class DataLoader implements AsyncIterable<unknown> {
 
   /** The terminal step: batches of NDArrays (stacked when shapes agree), strings or JSON values. */
   numpy(options: NumpyOptions = {}): DataLoader {
+    checkOptionKeys("numpy", options, NUMPY_KEYS);
     if (this.#state.numpy) throw new LoaderConfigError("already called .numpy()");
     const { numWorkers = 0, numThreads = 4, prefetchFactor = 2, tensors, distributed } = options;
     if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new InvalidArgumentError(`[shoal] numWorkers must be a non-negative integer, got ${numWorkers}`);
@@ -303,5 +308,6 @@ export function dataloader(source: TensorSource, options: DataLoaderOptions = {}
   if (!source || typeof source.tensor !== "function" || typeof source.tensorNames !== "function") {
     throw new InvalidArgumentError("[shoal] dataloader needs a TensorSource (length, tensorNames(), tensor(name))");
   }
+  checkOptionKeys("dataloader", options, DATALOADER_KEYS);
   return new DataLoader({ source, options, steps: [] });
 }

@@ -74,10 +74,11 @@ export interface NumpyOptions {
   reuseBatches?: boolean;
   /**
    * Read raw fixed-shape samples (when the column has `readManyInto`) at the moment their batch is cut, each copied
-   * once straight into the batch (default true). The shuffle buffer then holds only row numbers, and each batch makes
-   * one ranged read per chunk it draws on, which is best on local files and caches. Set false on high-latency object
-   * stores (S3, HTTP): samples are then read ahead chunk by chunk, one request per chunk, and wait in the buffer. Both
-   * settings give the same batches. Chunk-compressed samples ignore this option (see the README).
+   * once straight into the batch. The shuffle buffer then holds only row numbers, and each batch makes one ranged read
+   * per chunk it draws on, which is best on local files and caches. When false, samples are read ahead chunk by chunk,
+   * one request per chunk, and wait in the buffer, which is best on high-latency object stores (S3, HTTP). Default:
+   * true, false when the column reports `remote`. Both settings give the same batches. Chunk-compressed samples ignore
+   * this option (see the README).
    */
   batchReads?: boolean;
   /** Add `index` (root row indices, uint32) to each batch. */

@@ -3,7 +3,7 @@
  * indices, not copies) with the Dataset's Tensor API on top. Read-only except `update`, which writes through.
  * @module
  */
-import { InvalidArgumentError } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError } from "@shoal/core";
 import type { SampleInput } from "@shoal/htypes";
 import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";
 import {
@@ -11,9 +11,10 @@ import {
   IndexError, type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, filter as filterRows, indexLength, query as queryRows,
   randomSplit as splitRows, sampleBy as sampleRows,
 } from "@shoal/views";
+import { CommitSource } from "./commit-source.ts";
 import type { Dataset } from "./dataset.ts";
 import { SampleAppendError } from "./errors.ts";
-import type { Tensor } from "./tensor.ts";
+import { Tensor } from "./tensor.ts";
 
 export class DatasetView {
   readonly #ds: Dataset;
@@ -56,7 +57,17 @@ export class DatasetView {
     return [...this.#view.tensorNames()];
   }
 
-  /** A tensor of the dataset restricted to this view's rows, with the full Tensor API. */
+  /** The commit a loaded saved view reads (read-only); undefined for views of the live dataset. */
+  get commitId(): string | undefined {
+    return this.#pinned?.commitId;
+  }
+  /** Set when this view came from a saved view: its rows and data are those of the view's commit. */
+  get #pinned(): CommitSource | undefined {
+    const source = this.#view.source;
+    return source instanceof CommitSource ? source : undefined;
+  }
+
+  /** A tensor of the dataset (a loaded saved view: of its commit) restricted to this view's rows, with the Tensor API. */
   tensor(name: string): Tensor {
     // Its rows were picked from data that has since changed: reading (or writing) through them would hit other rows.
     this.#view.assertValid();
@@ -65,7 +76,10 @@ export class DatasetView {
       throw new InvalidArgumentError(`[shoal] view tensor ${JSON.stringify(name)} is computed or sub-sample indexed; read it with column(${JSON.stringify(name)})`);
     }
     if (!this.#view.tensorNames().includes(name)) this.#view.tensor(name);
-    const t = this.#ds.tensor(name);
+    const pinned = this.#pinned;
+    // Unknown or hidden names fail here, as Dataset.tensor does for the live dataset.
+    if (pinned) pinned.engineTensor(name);
+    const t = pinned ? new Tensor(pinned, name) : this.#ds.tensor(name);
     const rows = Array.from(this.sampleIndices);
     return t.slice(this.#padded ? rows.filter((i) => i < t.length) : rows);
   }
@@ -124,12 +138,16 @@ export class DatasetView {
    * row for each tensor given.
    */
   async update(row: Record<string, SampleInput | readonly SampleInput[]>): Promise<void> {
+    const pinned = this.#pinned;
+    if (pinned) throw new ReadOnlyModeError(`update: a saved view loaded at commit ${pinned.commitId}`);
     this.#ds.assertWritableFor("update");
     if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InvalidArgumentError("[shoal] view update takes a { tensor: samples } object");
-    if (Object.keys(row).length === 0) throw new SampleAppendError("[shoal] view update: no tensors given");
+    // Keys whose value is undefined are left alone, as missing ones are.
+    const given = Object.entries(row).filter(([, v]) => v !== undefined);
+    if (given.length === 0) throw new SampleAppendError("[shoal] view update: no tensors given");
     this.#view.assertValid();
     const rows = Array.from(this.sampleIndices);
-    const columns = Object.fromEntries(Object.entries(row).map(([name, v]) => [name, rows.length === 1 ? [v as SampleInput] : (v as readonly SampleInput[])]));
+    const columns = Object.fromEntries(given.map(([name, v]) => [name, rows.length === 1 ? [v as SampleInput] : (v as readonly SampleInput[])]));
     await this.#ds.updateRowsAt(rows, columns);
   }
 }

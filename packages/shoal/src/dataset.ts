@@ -30,6 +30,7 @@ import { DatasetSource, MaxLengthSource, StoreViewStore, optimizedStore } from "
 import { storedValue } from "./rows.ts";
 import { Tensor, type TensorHost } from "./tensor.ts";
 import { DatasetView, ViewEntry } from "./dataset-view.ts";
+import { CommitSource } from "./commit-source.ts";
 import type { WriteLock } from "./write-lock.ts";
 
 /** Options of `createTensor`: the htype options of @shoal/htypes plus the engine's hidden-tensor switches. */
@@ -103,6 +104,8 @@ export class Dataset implements TensorHost {
   /** Bumped by every write and every change of version, so views made before it know they are stale. */
   #writes = 0;
   readonly #source = new DatasetSource(() => this.#engine, () => String(this.#writes));
+  /** Read-only engines of the commits saved views were loaded at, opened once per commit. */
+  #commitSources = new Map<string, Promise<CommitSource>>();
 
   /** Use `empty()`, `load()` or `dataset()`. */
   constructor(init: DatasetInit) {
@@ -404,7 +407,8 @@ export class Dataset implements TensorHost {
   /** Appends one row: `{ tensor: sample }`. Atomic across tensors. */
   async append(row: Record<string, SampleInput>, opts: Omit<ExtendRowsOptions, "ignoreErrors" | "onProgress"> = {}): Promise<void> {
     if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InvalidArgumentError("[shoal] append takes a { tensor: sample } object");
-    await this.extend(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]])), opts);
+    // A key whose value is undefined stays undefined: extend treats it as a missing tensor (skipOk / appendEmpty).
+    await this.extend(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === undefined ? undefined : [v]])) as Record<string, SampleInput[]>, opts);
   }
 
   /**
@@ -420,9 +424,11 @@ export class Dataset implements TensorHost {
   async update(index: number, row: Record<string, SampleInput>): Promise<void> {
     this.#assertWritable("update");
     if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InvalidArgumentError(`[shoal] update of row ${String(index)} takes a { tensor: sample } object`);
-    if (Object.keys(row).length === 0) throw new SampleAppendError(`[shoal] update of row ${String(index)}: no tensors given`);
+    // Keys whose value is undefined are left alone, as missing ones are.
+    const given = Object.entries(row).filter(([, v]) => v !== undefined);
+    if (given.length === 0) throw new SampleAppendError(`[shoal] update of row ${String(index)}: no tensors given`);
     const updates: Record<string, { indices: number[]; samples: SampleInput[] }> = {};
-    for (const [name, sample] of Object.entries(row)) {
+    for (const [name, sample] of given) {
       const t = visibleTensor(this.#engine, name);
       updates[name] = { indices: [resolveIndex(index, t.length, name)], samples: [sample] };
     }
@@ -551,6 +557,8 @@ export class Dataset implements TensorHost {
 
   clearCache(): void {
     this.#engine.clearCache();
+    for (const pending of this.#commitSources.values()) void pending.then((s) => s.engine.clearCache(), () => undefined);
+    this.#commitSources.clear();
   }
 
   /** Flushes and releases the write lock; the object is unusable afterwards. */
@@ -652,20 +660,38 @@ export class Dataset implements TensorHost {
     return (await splitRows(this.#source, lengths, opts)).map((v) => new DatasetView(this, v));
   }
 
-  #viewHost(): ViewHost {
+  /**
+   * The dataset as of `commitId`, read-only. Never the live head, even when it is at that commit: a loaded view
+   * must keep reading the commit's data after later writes, commits or checkouts.
+   */
+  async #sourceAt(commitId: string, opts?: { signal?: AbortSignal }): Promise<CommitSource> {
+    let pending = this.#commitSources.get(commitId);
+    if (!pending) {
+      pending = (async () => {
+        const details = await this.#vc.getCommitDetails(commitId, opts);
+        return new CommitSource(commitId, await openEngineAt(this.#engineStore, details.manifest, true, opts?.signal));
+      })();
+      this.#commitSources.set(commitId, pending);
+      // A failed open (aborted, unreachable) must not be remembered for the next caller.
+      pending.catch(() => {
+        if (this.#commitSources.get(commitId) === pending) this.#commitSources.delete(commitId);
+      });
+    }
+    return pending;
+  }
+
+  /** `pinned`: saving a view of a loaded saved view, whose rows belong to that view's commit, not to HEAD. */
+  #viewHost(pinned?: CommitSource): ViewHost {
     return {
       store: new StoreViewStore(this.#store),
       commitId: () => {
+        if (pinned) return pinned.commitId;
         const id = this.#vc.commitId;
         if (id === undefined) throw new InvalidArgumentError("[shoal] saveView: the dataset has no commit yet; commit first");
         return id;
       },
-      hasUncommittedChanges: () => this.hasHeadChanges,
-      sourceAt: async (commitId, opts) => {
-        if (commitId === this.#vc.commitId && !this.hasHeadChanges) return this.#source;
-        const details = await this.#vc.getCommitDetails(commitId, opts);
-        return openEngineAt(this.#engineStore, details.manifest, true, opts?.signal);
-      },
+      hasUncommittedChanges: () => (pinned ? false : this.hasHeadChanges),
+      sourceAt: (commitId, opts) => this.#sourceAt(commitId, opts),
       materialize: (record, view, opts) => this.#materialize(record, view, opts?.signal),
     };
   }
@@ -705,7 +731,7 @@ export class Dataset implements TensorHost {
     }
     await this.flush(opts);
     const v = view instanceof DatasetView ? view.view : (view ?? this.view());
-    return (await saveView(this.#viewHost(), v, opts)).id;
+    return (await saveView(this.#viewHost(v.source instanceof CommitSource ? v.source : undefined), v, opts)).id;
   }
   async getView(id: string, opts?: { signal?: AbortSignal }): Promise<ViewEntry> {
     return new ViewEntry(this, await getView(this.#viewHost(), id, opts));
@@ -903,6 +929,8 @@ export class Dataset implements TensorHost {
     for (const k of old) await this.#store.delete(k, opts);
     this.#store = moved.#store;
     this.#engineStore = moved.#engineStore;
+    // Engines of loaded views read the old location's keys, which are gone.
+    this.#commitSources.clear();
     this.#path = moved.#path;
     this.#vc = moved.#vc;
     this.#writeLock = moved.#writeLock;

@@ -85,7 +85,7 @@ function assertJsonValue(v: unknown, path: string, seen: Set<object>): void {
     if (!Number.isFinite(v)) throw bad(`${v} is not a finite number`);
     return;
   }
-  if (typeof v !== "object") throw bad(`a ${typeof v} is not JSON`);
+  if (typeof v !== "object") throw bad(v === undefined ? "undefined is not JSON (delete the key instead)" : `a ${typeof v} is not JSON`);
   if (seen.has(v)) throw bad("the value is circular");
   seen.add(v);
   if (Array.isArray(v)) {

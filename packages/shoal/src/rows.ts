@@ -86,7 +86,8 @@ export async function extendRows(
 ): Promise<{ skipped: number[] }> {
   engine.assertWritable();
   checkProgress(opts.onProgress, "extend");
-  const names = Object.keys(columns);
+  // A key whose value is undefined is a missing tensor (skipOk / appendEmpty decide), as an optional field would be.
+  const names = Object.keys(columns).filter((k) => columns[k] !== undefined);
   if (names.length === 0) throw new SampleAppendError("[shoal] extend: no tensors given");
   const tensors = names.map((n) => visibleTensor(engine, n));
   const counts = names.map((n) => {
@@ -98,7 +99,7 @@ export async function extendRows(
   counts.forEach((c, i) => {
     if (c !== n) throw new SampleAppendError(`[shoal] extend: tensor ${JSON.stringify(names[i])} has ${c} samples, tensor ${JSON.stringify(names[0])} has ${n}; every tensor needs the same number`);
   });
-  const missing = engine.tensorNames().filter((t) => !(t in columns));
+  const missing = engine.tensorNames().filter((t) => !Object.hasOwn(columns, t) || columns[t] === undefined);
   const all = new Map<TensorEngine, readonly SampleInput[]>(tensors.map((t, i) => [t, columns[names[i]!]!]));
   if (missing.length > 0) {
     if (opts.appendEmpty) for (const m of missing) all.set(engine.tensor(m), new Array<SampleInput>(n).fill(null));

@@ -79,7 +79,7 @@ export function splitLengths(lengths: readonly number[], n: number): number[] {
     for (let i = 0; rem > 0; i = (i + 1) % out.length, rem--) out[i]!++;
     return out;
   }
-  if (total !== n) throw new InvalidArgumentError("[shoal] Sum of input lengths does not equal the length of the input dataset!");
+  if (total !== n) throw new InvalidArgumentError(`[shoal] Sum of input lengths does not equal the length of the input dataset! (lengths sum to ${total}, the view has ${n} rows)`);
   if (lengths.some((x) => !Number.isInteger(x) || x < 0)) throw new InvalidArgumentError("[shoal] randomSplit lengths must be non-negative integers or fractions summing to 1");
   return [...lengths];
 }
@@ -91,9 +91,14 @@ export function splitLengths(lengths: readonly number[], n: number): number[] {
 export async function randomSplit(source: TensorSource, lengths: readonly number[], opts: RandomSplitOptions = {}): Promise<View[]> {
   const input = asView(source);
   const names = input.tensorNames();
-  const lens = new Set(names.map((t) => input.source.tensor(t).length));
-  if (lens.size > 1 && input.realTensors === undefined) throw new InvalidArgumentError("[shoal] Random_split is not supported for datasets with variable length tensors.");
+  const tensorLengths = names.map((t) => `${t}=${input.source.tensor(t).length}`).join(", ");
   const n = input.length;
+  // Checked first: an empty view over tensors of different lengths is empty, which is what the caller must hear.
+  if (n === 0) throw new InvalidArgumentError(`[shoal] randomSplit: the view is empty (length 0), there are no rows to split (tensor lengths: ${tensorLengths || "no tensors"})`);
+  const lens = new Set(names.map((t) => input.source.tensor(t).length));
+  if (lens.size > 1 && input.realTensors === undefined) {
+    throw new InvalidArgumentError(`[shoal] Random_split is not supported for datasets with variable length tensors (view length ${n}; tensor lengths: ${tensorLengths}); select tensors of equal length first.`);
+  }
   const sizes = splitLengths(lengths, n);
   const rng = rngFor(opts.seed);
   // Primary tensor: the one with the largest samples, whose chunks dominate read cost.

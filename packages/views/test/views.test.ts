@@ -141,6 +141,24 @@ test("sampleBy and randomSplit are reproducible under a seed and respect weights
   await randomSplit(ds, [1.5, -0.5]).then(() => assert.unreachable(), (e) => assert.ok(isShoalError(e, "InvalidArgumentError")));
 });
 
+test("randomSplit of an empty view: a typed error naming the view's length, not a variable-length complaint", async () => {
+  const uneven = new MemorySource({ x: { samples: [1, 2, 3] }, y: { samples: [] as number[] } });
+  const even = new MemorySource({ x: { samples: [1, 2, 3] }, y: { samples: [4, 5, 6] } });
+  for (const empty of [new View(uneven), new View(even).slice(0, 0), await filter(even, "x > 10")]) {
+    const e = await randomSplit(empty, [0.5, 0.5]).then(() => undefined, (x: unknown) => x);
+    assert.ok(isShoalError(e, "InvalidArgumentError"), String(e));
+    assert.match((e as Error).message, /view is empty \(length 0\)/);
+    assert.not.match((e as Error).message, /variable length/);
+  }
+  const e = await randomSplit(new View(uneven), [1, 2]).then(() => undefined, (x: unknown) => x);
+  assert.match((e as Error).message, /x=3, y=0/, "names the tensor lengths");
+  const shorter = new MemorySource({ x: { samples: [1, 2, 3] }, y: { samples: [4, 5] } });
+  const v = await randomSplit(shorter, [0.5, 0.5]).then(() => undefined, (x: unknown) => x);
+  assert.match((v as Error).message, /variable length tensors \(view length 2; tensor lengths: x=3, y=2\)/);
+  const sum = await randomSplit(even, [1, 1]).then(() => undefined, (x: unknown) => x);
+  assert.match((sum as Error).message, /Sum of input lengths does not equal the length of the input dataset! \(lengths sum to 2, the view has 3 rows\)/);
+});
+
 test("a View over a View composes to root indices", () => {
   const inner = ds.slice(2, 10);
   const outer = new View(inner, { kind: "range", start: 6, step: -2, length: 3 });
