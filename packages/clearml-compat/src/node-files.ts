@@ -8,7 +8,7 @@ import { closeSync, close as closeCb, constants, linkSync, openSync, open as ope
 import { chmod, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, symlink, utimes } from "node:fs/promises";
 import { homedir } from "node:os";
 import { promisify } from "node:util";
-import { deflateRaw as zDeflateRaw, inflateRaw as zInflateRaw } from "node:zlib";
+import { deflateRaw as zDeflateRaw, inflateRawSync, inflateRaw as zInflateRaw } from "node:zlib";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InvalidPathError } from "./errors.ts";
 import type { Hasher } from "./hash.ts";
@@ -173,7 +173,12 @@ export function createNodeLocalFiles(opts: { cacheDir?: string } = {}): LocalFil
     // node:zlib runs on the thread pool, so several files deflate in parallel; CompressionStream is about half as fast.
     // One output buffer of the right size: zlib's default 16 KiB chunks cost a thread-pool round trip each.
     deflateRaw: async (bytes) => asBytes(await deflateAsync(bytes, { chunkSize: Math.max(1024, bytes.length + 1024) })),
-    inflateRaw: async (bytes, expected) => asBytes(await inflateAsync(bytes, { chunkSize: Math.max(1024, (expected ?? bytes.length * 4) + 64) })),
+    inflateRaw: async (bytes, expected) => {
+      const chunkSize = Math.max(1024, (expected ?? bytes.length * 4) + 64);
+      // Small segments inflate in well under a millisecond: cheaper inline than a thread-pool round trip.
+      if ((expected ?? Number.POSITIVE_INFINITY) <= SYNC_WRITE_MAX) return asBytes(inflateRawSync(bytes, { chunkSize }));
+      return asBytes(await inflateAsync(bytes, { chunkSize }));
+    },
     cacheDir: () => cacheRoot,
     async mkdirp(dir) {
       await mkdir(dir, { recursive: true });
