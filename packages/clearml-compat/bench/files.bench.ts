@@ -1,6 +1,7 @@
 /**
  * The issue's benchmarks, each against its floor measured in the same run on the same folder:
- * - getLocalCopy (cold cache) and getMutableLocalCopy vs the real `cp -r` (goal ≥ 0.5);
+ * - getLocalCopy (cold cache; of the default-compressed version and of one uploaded with `compression: "none"`) and
+ *   getMutableLocalCopy vs the real `cp -r` (goal ≥ 0.5); every byte is SHA-256 verified on the way, cp checks nothing;
  * - addFiles + upload vs the real `zip -r` (goal ≥ 0.7), with the default `compression: "auto"` (media stored) and
  *   with `"deflate"` (everything deflated, as zip does); `compression: "none"` vs `zip -r -0`;
  * - a child version that changes 1% of the files: bytes written to the store (counted by a store wrapper) vs the
@@ -127,7 +128,7 @@ try {
   const mb = bytes / 2 ** 20;
   line({ bench: "files-setup", files: FILES, MB: +mb.toFixed(1), reps: REPS, maxWorkers: WORKERS, zip: hasZip });
 
-  const t = { get: [] as number[], mut: [] as number[], hit: [] as number[], cp: [] as number[], up: [] as number[], upNone: [] as number[], upDeflate: [] as number[], zip: [] as number[], zip0: [] as number[] };
+  const t = { get: [] as number[], getStored: [] as number[], mut: [] as number[], hit: [] as number[], cp: [] as number[], up: [] as number[], upNone: [] as number[], upDeflate: [] as number[], zip: [] as number[], zip0: [] as number[] };
   let last: { store: CountingStore; ds: FileDataset; local: ReturnType<typeof createNodeLocalFiles>; work: string } | undefined;
   for (let rep = 0; rep < REPS; rep++) {
     const work = join(root, `rep${rep}`);
@@ -165,6 +166,11 @@ try {
         await dsNone.upload({ maxWorkers: WORKERS, compression: "none" });
       }),
     );
+    await dsNone.finalize();
+    const localNone = createNodeLocalFiles({ cacheDir: join(work, "cache-none") });
+    const noneAgain = await FileDataset.get({ storage: plain, local: localNone, id: dsNone.id });
+    t.getStored.push(await time(() => noneAgain.getLocalCopy({ maxWorkers: WORKERS })));
+    rmSync(join(work, "cache-none"), { recursive: true, force: true });
     rmSync(join(work, "store-none"), { recursive: true, force: true });
     const dsDeflate = await FileDataset.create({ storage: new FileStore(join(work, "store-deflate")), local, project: "bench", name: "files-deflate" });
     t.upDeflate.push(
@@ -181,6 +187,7 @@ try {
   const [g, m, h, c, u, un, ud] = [median(t.get), median(t.mut), median(t.hit), median(t.cp), median(t.up), median(t.upNone), median(t.upDeflate)];
   emit("files-get-local-copy", "MB/s", mb / g, "cp -r", mb / c, { files: FILES });
   emit("files-get-local-copy", "files/s", FILES / g, "cp -r", FILES / c);
+  emit("files-get-local-copy-stored", "MB/s", mb / median(t.getStored), "cp -r", mb / c, { note: "version uploaded with compression: none (no inflate)" });
   emit("files-get-mutable-copy", "MB/s", mb / m, "cp -r", mb / c);
   line({ bench: "files-get-local-copy-cached", metric: "files/s", value: Math.round(FILES / h), note: "second call: the view's marker is found, no per-file stat" });
   if (hasZip) {

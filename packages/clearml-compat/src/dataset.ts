@@ -699,8 +699,10 @@ export class FileDataset {
   async upload(opts: UploadOptions = {}): Promise<{ packs: number; bytes: number }> {
     this.#assertDraft("upload");
     const result = await uploadPending({ store: this.store, state: this.state, local: this.local, save: () => this.#save(opts) }, opts);
-    this.state.dirty = false;
-    await this.#save(opts);
+    if (result.packs === 0 || this.state.dirty) {
+      this.state.dirty = false;
+      await this.#save(opts);
+    }
     return result;
   }
 

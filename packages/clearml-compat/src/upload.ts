@@ -252,6 +252,8 @@ export async function uploadPending(
     (state.packs[state.id] ??= []).push({ id, bytes: bytes.length });
     packsWritten++;
     bytesWritten += bytes.length;
+    // The last commit is also the end of the upload: one state write instead of two.
+    if (k === plan.length - 1) state.dirty = false;
     try {
       await ctx.save();
     } catch (cause) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, utimesSync } from "node:fs";
+import { lstatSync, readFileSync, readdirSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileStore } from "@shoal/storage/fs";
@@ -91,6 +91,28 @@ test("pruneCache evicts least recently used views (and objects only they used) d
     assert.is(cleared.bytesAfter, 0);
     assert.equal(readdirSync(join(sb.local.cacheDir(), "views")), []);
     assert.is(await codeOf(FileDataset.pruneCache({ local: sb.local, maxBytes: -1 })), "InvalidArgumentError");
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test("soft-link views point into the object cache, count once, and are pruned with their objects", async () => {
+  const sb = sandbox();
+  try {
+    sb.write("d/a.bin", noise(20_000, 1));
+    sb.write("d/copy-of-a.bin", noise(20_000, 1));
+    sb.write("d/b.bin", noise(10_000, 2));
+    const ds = await FileDataset.create({ storage: new FileStore(join(sb.dir, "store")), local: sb.local, project: "p", name: "soft" });
+    await ds.addFiles(join(sb.dir, "d"));
+    await ds.finalize({ autoUpload: true });
+    const copy = await ds.getLocalCopy({ useSoftLinks: true });
+    assert.ok(lstatSync(join(copy, "a.bin")).isSymbolicLink());
+    assert.equal(new Uint8Array(readFileSync(join(copy, "copy-of-a.bin"))), noise(20_000, 1));
+    const marker = readFileSync(join(copy, ".shoal-view.json")).length;
+    const kept = await FileDataset.pruneCache({ local: sb.local, maxBytes: 30_000 + marker });
+    assert.equal([kept.bytesBefore, kept.views], [30_000 + marker, []], "duplicate content is stored once; nothing evicted");
+    const all = await FileDataset.pruneCache({ local: sb.local, maxBytes: 0 });
+    assert.equal([all.views, all.objects, all.bytesAfter], [[ds.id], 2, 0]);
   } finally {
     sb.cleanup();
   }
