@@ -7,6 +7,7 @@ import { isShoalError } from "shoal";
 const exitCodes: Record<string, number> = {
   InvalidArgumentError: 2,
   InvalidPathError: 2,
+  CaseCollisionError: 2,
   HtypeArgumentError: 2,
   TensorAlreadyExistsError: 2,
   TensorGroupAlreadyExistsError: 2,
