@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ndarray } from "@shoal/core";
+import type { Store } from "@shoal/storage";
 import { FileStore } from "@shoal/storage/fs";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
@@ -79,6 +80,14 @@ function writeFlat(dir: string, count: number, per: number): (i: number, into: U
   return (i, into) => void readSync(fds[Math.floor(i / per)]!, into, 0, S, (i % per) * S);
 }
 
+/** `store` without its optional readInto: what every store looked like before it. */
+function withoutReadInto(store: Store): Store {
+  return {
+    capabilities: store.capabilities, get: store.get.bind(store), set: store.set.bind(store), delete: store.delete.bind(store),
+    list: store.list.bind(store), head: store.head.bind(store),
+  };
+}
+
 const rate = async (count: number, f: (k: number) => unknown): Promise<number> => {
   const t = performance.now();
   for (let k = 0; k < count; k++) await f(k);
@@ -128,15 +137,21 @@ const rate = async (count: number, f: (k: number) => unknown): Promise<number> =
   const viaPread = (b: number) => {
     for (let j = 0; j < B; j++) pread(order[b * B + j]!, batch.subarray(j * S, j * S + S));
   };
-  const q = { many: [] as number[], into: [] as number[], pread: [] as number[] };
+  // The same engine path over the same files with Store.readInto hidden: a ranged get per sample, then a copy.
+  const buffered = (await DatasetEngine.open(withoutReadInto(new FileStore(dir)))).tensor("images");
+  const viaBuffered = (b: number) => buffered.readManyInto(order.subarray(b * B, b * B + B), batch);
+  const q = { many: [] as number[], into: [] as number[], pread: [] as number[], buffered: [] as number[] };
   await rate(batches, viaInto);
+  await rate(batches, viaBuffered);
   for (let rep = 0; rep < REPS; rep++) {
     q.pread.push(B * (await rate(batches, viaPread)));
     q.many.push(B * (await rate(batches, viaMany)));
     q.into.push(B * (await rate(batches, viaInto)));
+    q.buffered.push(B * (await rate(batches, viaBuffered)));
   }
   emit({ bench: "chunks-batch-read-into", metric: "samples/s", ...compare(q.into, q.pread), baseline: "fs.readSync of each sample into its batch slot", note: `batches of ${B} random samples` });
   emit({ bench: "chunks-batch-read-into-vs-readMany", metric: "samples/s", ...compare(q.into, q.many), baseline: "readMany + set of each sample into the batch" });
+  emit({ bench: "chunks-batch-read-into-vs-buffered", metric: "samples/s", ...compare(q.into, q.buffered), baseline: "readManyInto with Store.readInto hidden (ranged get into a new buffer, then a copy)" });
 }
 
 // ---------- lz4 chunks ----------

@@ -21,6 +21,7 @@ import { type EngineSample, type PrepareContext, type Stored, decodeStored, enco
 import { type ManifestTensor, type TensorChanges, type TensorMeta, emptyChanges, encodeJson, keys } from "./state.ts";
 import { copyBox, extractBox, gridOf, tileBox, tileShapeFor } from "./tiles.ts";
 import { SharedLoads } from "./shared-loads.ts";
+import { planDirectReads } from "./direct-reads.ts";
 import { xxh32 } from "@shoal/codecs";
 
 /**
@@ -925,7 +926,8 @@ export class TensorEngine implements TensorColumn {
     const outBytes = bytesOf(out);
     const item = info.itemSize;
     const rawBytes = size * item;
-    // Phase 2: fetch chunk by chunk and copy each sample into its slot.
+    const direct = codec === null && rawBytes > 0 && this.#readsDirect();
+    // Phase 2: fetch chunk by chunk and copy each sample into its slot (or read it there, see #readRowInto).
     await Promise.all(groups.map(async ([r, ks]) => {
       if (rows[r]!.tiles) {
         for (const k of ks) {
@@ -935,9 +937,11 @@ export class TensorEngine implements TensorColumn {
         return;
       }
       const base = this.#locateStart(r);
-      const { views, shapeOf, release } = await this.#rowViews(r, ks.map((k) => indices[k]! - base), signal);
+      const rest = direct && !(this.#open && r === rows.length - 1) ? await this.#readRowInto(r, ks, indices, base, outBytes, (k) => (offset + k * size) * item, rawBytes, signal) : ks;
+      if (rest.length === 0) return;
+      const { views, shapeOf, release } = await this.#rowViews(r, rest.map((k) => indices[k]! - base), signal);
       try {
-        ks.forEach((k, j) => {
+        rest.forEach((k, j) => {
           const v = views[j]!;
           if (codec === null) {
             if (v.byteLength !== rawBytes) throw new CorruptChunkError(keys.chunk(this.key, rows[r]!.id), 0, `sample ${indices[k]} holds ${v.byteLength} bytes, its shape needs ${rawBytes}`);
@@ -953,6 +957,51 @@ export class TensorEngine implements TensorColumn {
       }
     }));
     return sampleShapeOut;
+  }
+
+  /**
+   * Whether raw samples can be read straight into a caller's buffer: the store offers `readInto` and is local (a
+   * remote store's requests cost round trips, so there `#rowViews` merges neighbouring samples into one request).
+   */
+  #readsDirect(): boolean {
+    const store = this.#ds.store;
+    return typeof store.readInto === "function" && store.capabilities.latency === "local" && !this.tensorMeta.chunkCompression;
+  }
+
+  /**
+   * readManyInto's direct path for samples `ks` of uncompressed row `r`: each sample read by `Store.readInto` into its
+   * slot of `out` (at byte `destOf(k)`), neighbours in the chunk and in `out` as one read, and each checksum group that
+   * needs verifying hashed right there in `out` (see planDirectReads). Returns the samples left for the buffered path:
+   * all of them for a chunk held in memory (pending or cached), else those of groups no single read covers.
+   */
+  async #readRowInto(r: number, ks: readonly number[], indices: ArrayLike<number>, base: number, out: Uint8Array, destOf: (k: number) => number, rawBytes: number, signal: AbortSignal | undefined): Promise<readonly number[]> {
+    const row = this.#rows![r]!;
+    const key = keys.chunk(this.key, row.id);
+    if (this.#ds.pendingBytes(key) || this.#ds.payloads.get(key)) return ks;
+    const header = await this.#header(row, key, signal);
+    const locals = ks.map((k) => indices[k]! - base);
+    locals.forEach((l, j) => {
+      const [s, e] = sampleRange(header, l);
+      if (e - s !== rawBytes) throw new CorruptChunkError(key, 0, `sample ${indices[ks[j]!]} holds ${e - s} bytes, its shape needs ${rawBytes}`);
+    });
+    const plan = planDirectReads(header, locals, ks.map(destOf), (g) => !this.#groupVerified(key, g));
+    const readInto = this.#ds.store.readInto!.bind(this.#ds.store);
+    const { runs, checks } = plan;
+    await Promise.all(Array.from({ length: runs.length / 3 }, async (_, i) => {
+      const s = runs[3 * i]!;
+      const length = runs[3 * i + 1]! - s;
+      const at = runs[3 * i + 2]!;
+      const got = await readInto(key, { offset: header.headerLength + s, length }, out.subarray(at, at + length), { signal });
+      if (got === undefined) throw new MissingChunkError(key, `chunk of tensor ${JSON.stringify(this.name)}`);
+      if (got !== length) throw new CorruptChunkError(key, header.headerLength + s + got, `object ends inside its payload (${got} of ${length} bytes read)`);
+    }));
+    for (let i = 0; i < checks.length; i += 2) {
+      const local = checks[i]!;
+      const at = checks[i + 1]!;
+      const group = groupOf(header, local);
+      this.#verifyGroupOnce(header, local, out, at, at + group.end - group.start, key);
+    }
+    return plan.buffered.map((j) => ks[j]!);
   }
 
   /**

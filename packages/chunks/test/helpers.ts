@@ -1,5 +1,5 @@
 import { patternBytes } from "@shoal/testing";
-import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store } from "@shoal/storage";
+import type { ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store } from "@shoal/storage";
 
 /** Wraps a store and counts requests, so tests can assert how many reads an operation made. */
 export class CountingStore implements Store {
@@ -7,11 +7,21 @@ export class CountingStore implements Store {
   gets = 0;
   rangeGets = 0;
   sets = 0;
+  /** `readInto` calls (a request like a ranged get, into the caller's buffer). */
+  readIntos = 0;
   readonly #latency: "local" | "remote" | null | undefined;
-  /** `latency` overrides the inner store's hint (`null`: no hint). */
-  constructor(inner: Store, opts?: { latency?: "local" | "remote" | null }) {
+  readonly readInto?: (key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions) => Promise<number | undefined>;
+  /** `latency` overrides the inner store's hint (`null`: no hint); `readInto: false` hides the inner store's readInto. */
+  constructor(inner: Store, opts?: { latency?: "local" | "remote" | null; readInto?: boolean }) {
     this.inner = inner;
     this.#latency = opts?.latency;
+    const readInto = opts?.readInto === false ? undefined : inner.readInto?.bind(inner);
+    if (readInto) {
+      this.readInto = (key, range, out, o) => {
+        this.readIntos++;
+        return readInto(key, range, out, o);
+      };
+    }
   }
   get capabilities() {
     if (this.#latency === undefined) return this.inner.capabilities;
@@ -37,7 +47,7 @@ export class CountingStore implements Store {
     return this.inner.head(key, opts);
   }
   reset() {
-    this.gets = this.rangeGets = this.sets = 0;
+    this.gets = this.rangeGets = this.sets = this.readIntos = 0;
   }
 }
 

@@ -10,8 +10,8 @@ import type { FileHandle } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Handle, acquire, closeUnder, invalidate, release } from "./fs-handles.ts";
-import { assertRange, resolveRange } from "./range.ts";
-import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
+import { assertRange, assertReadInto, resolveRange } from "./range.ts";
+import type { ByteRange, ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
 
 export interface FileStoreOptions {
   /** fsync each object before it is renamed into place, so a power loss cannot leave an empty file (default false). */
@@ -87,8 +87,24 @@ export class FileStore implements Store {
     // A bounded range needs no stat: the read itself says whether the bytes exist.
     if (range && this.#keepOpen && range.length !== undefined && range.length > 0) {
       assertRange(key, range);
-      return this.#readRange(key, path, range.offset, range.length, opts?.signal);
+      return this.#readRange(key, path, range.offset, range.length, opts?.signal, undefined);
     }
+    return this.#readOpened(key, path, range, opts?.signal, undefined);
+  }
+
+  /** `get` of an exact range into the caller's buffer: one pread on a kept-open handle, no buffer of its own. */
+  async readInto(key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions): Promise<number | undefined> {
+    const path = this.#pathOf(key);
+    assertReadInto(key, range, out);
+    opts?.signal?.throwIfAborted();
+    const got = this.#keepOpen && range.length > 0
+      ? await this.#readRange(key, path, range.offset, range.length, opts?.signal, out)
+      : await this.#readOpened(key, path, range, opts?.signal, out);
+    return got?.byteLength;
+  }
+
+  /** Open, stat, read, close: for whole objects (never from a kept handle, see `keepOpen`) and empty ranges. */
+  async #readOpened(key: string, path: string, range: ByteRange | undefined, signal: AbortSignal | undefined, into: Uint8Array | undefined): Promise<Uint8Array | undefined> {
     let fh: FileHandle;
     try {
       fh = await open(path, "r");
@@ -99,21 +115,18 @@ export class FileStore implements Store {
     try {
       const info = await fh.stat();
       if (!info.isFile()) return undefined;
-      const [start, end] = opts?.range ? resolveRange(key, info.size, opts.range) : [0, info.size];
-      // Uninitialised memory (every byte is overwritten below) as a plain Uint8Array: zero-filling first would
-      // cost a noticeable share of a page-cache read.
-      const slab = Buffer.allocUnsafeSlow(end - start);
-      const bytes = new Uint8Array(slab.buffer, slab.byteOffset, slab.byteLength);
+      const [start, end] = range ? resolveRange(key, info.size, range) : [0, info.size];
+      const bytes = into ? into.subarray(0, end - start) : uninitialised(end - start);
       let done = 0;
       while (done < bytes.byteLength) {
-        opts?.signal?.throwIfAborted();
+        signal?.throwIfAborted();
         const { bytesRead } = await fh.read(bytes, done, bytes.byteLength - done, start + done);
         if (bytesRead === 0) throw new StorageError(`[shoal] ${JSON.stringify(key)} shrank while being read (${done} of ${bytes.byteLength} bytes)`, { key });
         done += bytesRead;
       }
       return bytes;
     } catch (e) {
-      if (opts?.signal?.aborted) throw opts.signal.reason;
+      if (signal?.aborted) throw signal.reason;
       if (isShoalError(e)) throw e;
       if (isMissing(e)) return undefined;
       throw storageError(key, "read", e);
@@ -122,7 +135,7 @@ export class FileStore implements Store {
     }
   }
 
-  async #readRange(key: string, path: string, offset: number, length: number, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+  async #readRange(key: string, path: string, offset: number, length: number, signal: AbortSignal | undefined, into: Uint8Array | undefined): Promise<Uint8Array | undefined> {
     let h: Handle | undefined;
     try {
       h = await acquire(path);
@@ -132,9 +145,7 @@ export class FileStore implements Store {
     }
     if (!h) return undefined;
     try {
-      // Uninitialised memory (every byte is overwritten or the read fails) as a plain Uint8Array.
-      const slab = Buffer.allocUnsafeSlow(length);
-      const bytes = new Uint8Array(slab.buffer, slab.byteOffset, slab.byteLength);
+      const bytes = into ? into.subarray(0, length) : uninitialised(length);
       let done = 0;
       const sync = length <= this.#syncReadMax;
       while (done < length) {
@@ -280,6 +291,15 @@ export class FileStore implements Store {
       }
     }
   }
+}
+
+/**
+ * Uninitialised memory (every byte is overwritten or the read fails) as a plain Uint8Array: zero-filling first would
+ * cost a noticeable share of a page-cache read.
+ */
+function uninitialised(length: number): Uint8Array {
+  const slab = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(slab.buffer, slab.byteOffset, slab.byteLength);
 }
 
 function readAsync(fd: number, into: Uint8Array, at: number, length: number, position: number): Promise<number> {

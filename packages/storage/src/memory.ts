@@ -1,6 +1,6 @@
 import { PreconditionFailedError, assertKey, assertPrefix } from "@shoal/core";
-import { resolveRange } from "./range.ts";
-import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
+import { assertReadInto, resolveRange } from "./range.ts";
+import type { ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
 
 interface Entry {
   bytes: Uint8Array;
@@ -29,6 +29,17 @@ export class MemoryStore implements Store {
     if (!opts?.range) return entry.bytes;
     const [start, end] = resolveRange(key, entry.bytes.byteLength, opts.range);
     return entry.bytes.subarray(start, end);
+  }
+
+  async readInto(key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions): Promise<number | undefined> {
+    assertKey(key);
+    assertReadInto(key, range, out);
+    opts?.signal?.throwIfAborted();
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    const [start, end] = resolveRange(key, entry.bytes.byteLength, range);
+    out.set(entry.bytes.subarray(start, end));
+    return end - start;
   }
 
   async set(key: string, value: Uint8Array, opts?: SetOptions): Promise<void> {

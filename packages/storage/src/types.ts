@@ -11,6 +11,12 @@ export interface ByteRange {
   length?: number;
 }
 
+/** A range with both ends known, as `readInto` takes it. */
+export interface ExactRange {
+  offset: number;
+  length: number;
+}
+
 export interface GetOptions {
   range?: ByteRange;
   signal?: AbortSignal;
@@ -60,6 +66,13 @@ export interface Store {
   list(prefix: string, opts?: RequestOptions): AsyncIterable<string>;
   /** Size and version of an object without reading it; `undefined` when missing. */
   head(key: string, opts?: RequestOptions): Promise<ObjectInfo | undefined>;
+  /**
+   * Optional: reads `range` of the object straight into `out[0, range.length)`, so a reader filling a batch skips
+   * the fresh buffer and the second copy of `get`. Resolves to the bytes read (always `range.length`), or `undefined`
+   * when the key is missing; a range past the end is a RangeError, as with `get`. On any failure the bytes of `out`
+   * are unspecified. Local stores offer it (memory, files); wrappers offer it when their inner store does.
+   */
+  readInto?(key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions): Promise<number | undefined>;
   readonly capabilities: StoreCapabilities;
 }
 

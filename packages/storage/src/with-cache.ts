@@ -1,6 +1,6 @@
 import { InvalidArgumentError, assertKey, assertPrefix } from "@shoal/core";
-import { resolveRange } from "./range.ts";
-import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
+import { assertReadInto, resolveRange } from "./range.ts";
+import type { ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
 
 export interface CacheOptions {
   /** Upper bound of the bytes held for reads (and, in write-back mode, of the bytes waiting for `flush()`). */
@@ -54,11 +54,26 @@ class CachingStore implements CachedStore {
   readonly #dirty = new Map<string, Uint8Array>();
   #lruBytes = 0;
   #dirtyBytes = 0;
+  /** Offered only when the inner store offers it: served from the cache when the object is held, else passed through. */
+  readonly readInto?: (key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions) => Promise<number | undefined>;
 
   constructor(inner: Store, maxBytes: number, writeBack: boolean) {
     this.#inner = inner;
     this.#maxBytes = maxBytes;
     this.#writeBack = writeBack;
+    const readInto = inner.readInto?.bind(inner);
+    if (readInto) {
+      this.readInto = async (key, range, out, opts) => {
+        assertKey(key);
+        assertReadInto(key, range, out);
+        opts?.signal?.throwIfAborted();
+        const hit = this.#lookup(key);
+        if (hit === undefined) return await readInto(key, range, out, opts);
+        const [start, end] = resolveRange(key, hit.byteLength, range);
+        out.set(hit.subarray(start, end));
+        return end - start;
+      };
+    }
   }
 
   get capabilities(): StoreCapabilities {

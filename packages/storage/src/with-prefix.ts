@@ -1,5 +1,5 @@
 import { assertKey, assertPrefix } from "@shoal/core";
-import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
+import type { ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
 
 /**
  * A view of `store` under `prefix`: key `k` is stored as `prefix/k`, and listing strips the prefix again. Keys are
@@ -18,10 +18,14 @@ export function withPrefix(store: Store, prefix: string): Store {
 class PrefixedStore implements Store {
   readonly #inner: Store;
   readonly #prefix: string;
+  /** Offered only when the inner store offers it, so readers can tell whether the direct path exists. */
+  readonly readInto?: (key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions) => Promise<number | undefined>;
 
   constructor(inner: Store, prefix: string) {
     this.#inner = inner;
     this.#prefix = prefix;
+    const readInto = inner.readInto?.bind(inner);
+    if (readInto) this.readInto = async (key, range, out, opts) => await readInto(this.#full(key), range, out, opts);
   }
 
   get capabilities(): StoreCapabilities {

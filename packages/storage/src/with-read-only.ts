@@ -1,5 +1,5 @@
 import { ReadOnlyModeError, assertKey } from "@shoal/core";
-import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
+import type { ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
 
 /**
  * `store` with writes refused: `set` and `delete` throw ReadOnlyModeError and change nothing. For opening a dataset
@@ -15,9 +15,12 @@ export function withReadOnly(store: Store): Store {
 
 class ReadOnlyStore implements Store {
   readonly #inner: Store;
+  /** Offered only when the inner store offers it. */
+  readonly readInto?: (key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions) => Promise<number | undefined>;
 
   constructor(inner: Store) {
     this.#inner = inner;
+    if (inner.readInto) this.readInto = inner.readInto.bind(inner);
   }
 
   get capabilities(): StoreCapabilities {

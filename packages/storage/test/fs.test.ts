@@ -162,6 +162,27 @@ test("kept-open handles are shared, bounded, and closed by close()", async () =>
   await store.close();
 });
 
+test("readInto reads through the kept-open handles into the caller's buffer and sees overwrites and deletes", async () => {
+  const root = await freshRoot();
+  const a = new FileStore(root);
+  const b = new FileStore(root);
+  const out = new Uint8Array(4).fill(0xee);
+  await a.set("k", Uint8Array.of(1, 2, 3, 4));
+  assert.is(await b.readInto("k", { offset: 1, length: 2 }, out.subarray(1)), 2);
+  assert.equal([...out], [0xee, 2, 3, 0xee]);
+  assert.ok(cachedHandleCount(root) > 0, "the read left its handle open for the next one");
+  await a.set("k", Uint8Array.of(5, 6, 7, 8));
+  assert.is(await b.readInto("k", { offset: 0, length: 4 }, out), 4);
+  assert.equal([...out], [5, 6, 7, 8]);
+  await a.delete("k");
+  assert.is(await b.readInto("k", { offset: 0, length: 1 }, out), undefined);
+  await b.set("k", Uint8Array.of(9, 9));
+  await expectCode(a.readInto("k", { offset: 1, length: 2 }, out), "RangeError", "range past the end of the recreated key");
+  await expectCode(a.readInto("k", { offset: 0, length: 2 }, new Uint8Array(1)), "InvalidArgumentError", "out too small");
+  await expectCode(a.readInto("k", { offset: 0, length: 1 }, [0] as unknown as Uint8Array), "InvalidArgumentError", "out not a Uint8Array");
+  await a.close();
+});
+
 test("a ranged read aborted before it starts rejects with the signal's reason", async () => {
   const store = new FileStore(await freshRoot());
   await store.set("k", new Uint8Array(8));

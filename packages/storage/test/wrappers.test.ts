@@ -8,7 +8,7 @@ import { FileStore } from "../src/fs.ts";
 import { HttpStore } from "../src/http.ts";
 import { MemoryStore } from "../src/memory.ts";
 import { S3Store } from "../src/s3.ts";
-import type { GetOptions } from "../src/types.ts";
+import type { ExactRange, GetOptions, RequestOptions, Store } from "../src/types.ts";
 import { withCache } from "../src/with-cache.ts";
 import { withPrefix } from "../src/with-prefix.ts";
 import { withReadOnly } from "../src/with-read-only.ts";
@@ -40,9 +40,14 @@ testStore(
 class CountingStore extends MemoryStore {
   gets = 0;
   sets = 0;
+  readIntos: string[] = [];
   override get(key: string, opts?: GetOptions) {
     this.gets++;
     return super.get(key, opts);
+  }
+  override readInto(key: string, range: ExactRange, out: Uint8Array, opts?: RequestOptions) {
+    this.readIntos.push(key);
+    return super.readInto(key, range, out, opts);
   }
   override set(key: string, value: Uint8Array, opts?: Parameters<MemoryStore["set"]>[2]) {
     this.sets++;
@@ -75,6 +80,41 @@ test("withCache serves repeated and range reads from memory", async () => {
   assert.is(inner.gets, 1);
   assert.is(store.cachedBytes, 4);
   await expectCode(store.get("k", { range: { offset: 3, length: 2 } }), "RangeError", "cached range past the end");
+});
+
+test("wrappers offer readInto exactly when their store does, and forward it", async () => {
+  const inner = new CountingStore();
+  await inner.set("p/k", Uint8Array.of(1, 2, 3));
+  const out = new Uint8Array(2);
+  const prefixed = withPrefix(inner, "p");
+  assert.is(await prefixed.readInto?.("k", { offset: 1, length: 2 }, out), 2);
+  assert.equal([...out], [2, 3]);
+  assert.equal(inner.readIntos, ["p/k"]);
+  await expectCode(prefixed.readInto!("../k", { offset: 0, length: 1 }, out), "InvalidKeyError", "climb");
+  assert.is(await withReadOnly(prefixed).readInto?.("k", { offset: 0, length: 1 }, out), 1);
+  assert.equal(inner.readIntos, ["p/k", "p/k"]);
+  // A store without readInto (HTTP, S3, stores written before it): no wrapper pretends to have one.
+  const { readInto: _, ...plain } = { readInto: undefined, get: inner.get.bind(inner), set: inner.set.bind(inner), delete: inner.delete.bind(inner), list: inner.list.bind(inner), head: inner.head.bind(inner), capabilities: inner.capabilities };
+  const without: Store = plain;
+  for (const wrapped of [withPrefix(without, "p"), withReadOnly(without), withCache(without, { maxBytes: 100 })]) assert.is(typeof wrapped.readInto, "undefined");
+});
+
+test("withCache readInto serves cached objects from memory and passes the rest through", async () => {
+  const inner = new CountingStore();
+  await inner.set("cached", Uint8Array.of(1, 2, 3, 4));
+  await inner.set("cold", Uint8Array.of(5, 6, 7, 8));
+  const store = withCache(inner, { maxBytes: 100 });
+  await store.get("cached");
+  const out = new Uint8Array(2);
+  assert.is(await store.readInto!("cached", { offset: 2, length: 2 }, out), 2);
+  assert.equal([...out], [3, 4]);
+  assert.equal(inner.readIntos, []);
+  await expectCode(store.readInto!("cached", { offset: 3, length: 2 }, out), "RangeError", "cached range past the end");
+  assert.is(await store.readInto!("cold", { offset: 0, length: 2 }, out), 2);
+  assert.equal([...out], [5, 6]);
+  assert.equal(inner.readIntos, ["cold"]);
+  assert.is(store.cachedBytes, 4, "partial reads are not cached");
+  assert.is(await store.readInto!("missing", { offset: 0, length: 1 }, out), undefined);
 });
 
 test("withCache evicts least recently used objects to stay within maxBytes", async () => {

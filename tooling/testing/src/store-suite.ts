@@ -115,6 +115,52 @@ export function testStore(name: string, factory: Factory, opts: TestStoreOptions
     }
   });
 
+  withStore("readInto, when offered, fills out with exactly the bytes get reads for the same range", async (store, put) => {
+    const readInto = readIntoOf(store);
+    if (!readInto) return;
+    const value = patternBytes(100, 3);
+    await put("r", value);
+    const big = patternBytes(opts.largeValueBytes ?? 3 * 2 ** 20, 5);
+    await put("big/value", big);
+    const third = Math.floor(big.byteLength / 3);
+    const cases: [string, { offset: number; length: number }][] = [
+      ["r", { offset: 10, length: 5 }], ["r", { offset: 0, length: 1 }], ["r", { offset: 99, length: 1 }], ["r", { offset: 0, length: 100 }],
+      ["r", { offset: 0, length: 0 }], ["r", { offset: 100, length: 0 }],
+      ["big/value", { offset: third, length: Math.min(4097, big.byteLength - third) }], ["big/value", { offset: 0, length: big.byteLength }],
+    ];
+    for (const [key, range] of cases) {
+      const expected = await store.get(key, { range });
+      // A view into a larger buffer, with guard bytes either side that must stay as they were.
+      const buffer = new Uint8Array(range.length + 16).fill(0xa5);
+      const out = buffer.subarray(8, 8 + range.length + 4);
+      const n = await readInto(key, range, out);
+      const what = `${key} ${JSON.stringify(range)}`;
+      assert.is(n, range.length, `${what}: bytes read`);
+      assert.is(firstDifference(out.subarray(0, range.length), expected ?? new Uint8Array(0)), -1, `${what}: bytes`);
+      assert.ok(buffer.subarray(0, 8).every((b) => b === 0xa5) && buffer.subarray(8 + range.length).every((b) => b === 0xa5), `${what}: wrote outside its range`);
+    }
+  });
+
+  withStore("readInto, when offered, fails where get fails: missing keys, bad ranges, invalid keys, abort", async (store, put) => {
+    const readInto = readIntoOf(store);
+    if (!readInto) return;
+    await put("r", new Uint8Array(100));
+    const out = new Uint8Array(200);
+    assert.is(await readInto("missing", { offset: 0, length: 1 }, out), undefined);
+    assert.is(await readInto("missing/deeper/key", { offset: 0, length: 1 }, out), undefined);
+    for (const range of [{ offset: 101, length: 0 }, { offset: 95, length: 10 }, { offset: 100, length: 1 }, { offset: -1, length: 1 }, { offset: 1.5, length: 1 }, { offset: 0, length: -2 }]) {
+      await expectCode(store.get("r", { range }), "RangeError", `get range ${JSON.stringify(range)}`);
+      await expectCode(readInto("r", range, out), "RangeError", `readInto range ${JSON.stringify(range)}`);
+    }
+    await expectCode(readInto("r", { offset: 0 } as { offset: number; length: number }, out), "RangeError", "readInto without a length");
+    await expectCode(readInto("r", { offset: 0, length: 10 }, new Uint8Array(9)), "InvalidArgumentError", "readInto into a too small out");
+    for (const key of INVALID_KEYS) await expectCode(readInto(key, { offset: 0, length: 1 }, out), "InvalidKeyError", `readInto ${JSON.stringify(key)}`);
+    const controller = new AbortController();
+    const reason = new Error("stopped by the test");
+    controller.abort(reason);
+    await expectReason(readInto("r", { offset: 0, length: 1 }, out, { signal: controller.signal }), reason, "readInto");
+  });
+
   withStore("head gives the size and, when there is one, a string version", async (store, put) => {
     await put("h/x", new Uint8Array(1234));
     const info = await store.head("h/x");
@@ -274,6 +320,14 @@ export function testStore(name: string, factory: Factory, opts: TestStoreOptions
   });
 
   s.run();
+}
+
+type ReadInto = (key: string, range: { offset: number; length: number }, out: Uint8Array, opts?: { signal?: AbortSignal }) => Promise<number | undefined>;
+
+/** The store's optional `readInto` (part of the Store contract, not of SuiteStore: older stores lack it), bound. */
+function readIntoOf(store: SuiteStore): ReadInto | undefined {
+  const f = (store as SuiteStore & { readInto?: ReadInto }).readInto;
+  return typeof f === "function" ? f.bind(store) : undefined;
 }
 
 /** `store.list(prefix)` collected and sorted. */

@@ -22,6 +22,18 @@ test("a store that ignores create-only writes fails the suite on the create-only
   assert.match(r.stdout, /FAIL .*create-only race/);
 });
 
+test("a store offering a readInto that keeps the contract passes the suite", () => {
+  const r = runFixture("--read-into");
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /Passed:\s+\d+/);
+});
+
+test("a store whose readInto ignores the range's offset fails the suite on the readInto tests", () => {
+  const r = runFixture("--read-into-ignores-offset");
+  assert.is.not(r.status, 0);
+  assert.match(r.stdout, /FAIL .*readInto, when offered, fills out/);
+});
+
 test("patternBytes is deterministic, seed-dependent and uses every byte value", () => {
   const a = patternBytes(4096);
   assert.is(firstDifference(a, patternBytes(4096)), -1);
