@@ -9,7 +9,7 @@ const fromSource = import.meta.url.endsWith(".ts");
 
 /** URL of the worker module for this runtime family. Built files sit flat in dist/, sources under src/workers/. */
 export function workerUrl(kind: "web" | "node"): URL {
-  const name = kind === "web" ? "decode-worker" : "decode-worker-node";
+  const name = kind === "web" ? "decode-worker" : "node-decode-worker";
   return fromSource ? new URL(`../${name}.ts`, import.meta.url) : new URL(`./${name}.js`, import.meta.url);
 }
 
