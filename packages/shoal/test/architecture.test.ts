@@ -112,4 +112,16 @@ test("root entries of built packages never reach node: builtins", () => {
   }
 });
 
+test("every root entry bundles for browsers (esbuild, platform browser)", async () => {
+  const esbuild = await import("esbuild");
+  for (const pkg of packages()) {
+    if (pkg.dir.includes("/apps/")) continue;
+    const entry = join(pkg.dir, "dist", "index.js");
+    const result = await esbuild
+      .build({ entryPoints: [entry], bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent" })
+      .then(() => "ok", (e: { errors?: { text: string }[] }) => (e.errors ?? []).map((x) => x.text).join("; "));
+    assert.is(result, "ok", `${pkg.name}: ${result}`);
+  }
+});
+
 test.run();
