@@ -7,7 +7,7 @@
 import type { BytesCodec } from "./codec-types.ts";
 import { type ChunkHeader, FLAG_CHUNK_COMPRESSED, parseHeader, verifyPayload } from "./chunk-format.ts";
 import { CorruptChunkError } from "./errors.ts";
-import { type Lz4Cursor, lz4Cursor, lz4DecodeUntil } from "./lz4-resume.ts";
+import { type Lz4Cursor, lz4Cursor, lz4DecodeUntil } from "@shoal/codecs";
 
 export interface DecodedChunk {
   readonly header: ChunkHeader;

@@ -3,8 +3,6 @@ import * as assert from "uvu/assert";
 import { type NDArray, isShoalError, ndarray } from "@shoal/core";
 import { MemoryStore, listAll } from "@shoal/storage";
 import { DatasetEngine, keys } from "../src/index.ts";
-import { lz4Cursor, lz4DecodeUntil } from "../src/lz4-resume.ts";
-import { lz4Encode } from "@shoal/codecs";
 import { CountingStore } from "./helpers.ts";
 
 /** Compressible, distinct samples: runs of a value plus a ramp, so lz4 emits both literals and long matches. */
@@ -30,24 +28,6 @@ test("lz4 reads decode only the prefix they need, resume later, and agree with t
   // One chunk: the index segment and the chunk are fetched once; later reads resume the paused decode.
   assert.is(store.gets, 2);
   assert.equal(await s.readRange(0, 40), data);
-});
-
-test("the resumable lz4 decoder stops at sequence boundaries past stopAt and rejects corrupt blocks", () => {
-  const raw = Uint8Array.from({ length: 5000 }, (_, k) => (k < 2500 ? 9 : k & 0xff));
-  const enc = lz4Encode(raw);
-  const cursor = lz4Cursor(enc, raw.length)!;
-  const out = new Uint8Array(raw.length);
-  lz4DecodeUntil(cursor, out, 100);
-  assert.ok(cursor.op >= 100 && cursor.op <= raw.length);
-  assert.equal([...out.subarray(0, 100)], [...raw.subarray(0, 100)]);
-  lz4DecodeUntil(cursor, out, raw.length);
-  assert.equal(out, raw);
-  assert.is(cursor.ip, enc.length);
-  assert.throws(() => lz4Cursor(enc, raw.length + 1), (e: unknown) => isShoalError(e, "CorruptDataError"));
-  const bad = enc.slice();
-  bad[6] = 0xff;
-  bad[7] = 0xff;
-  assert.throws(() => lz4DecodeUntil(lz4Cursor(bad, raw.length)!, new Uint8Array(raw.length), raw.length), (e: unknown) => isShoalError(e, "CorruptDataError"));
 });
 
 test("a corrupt lz4 chunk fails with CorruptChunkError naming the key, and is not cached", async () => {

@@ -165,13 +165,58 @@ export function lz4DecompressBlock(
   codec = "lz4",
   srcBase = 0,
 ): number {
-  let ip = srcStart;
-  let op = dstStart;
+  if (srcStart >= srcEnd) fail(codec, "empty block", srcBase + srcStart);
+  const at = { ip: srcStart, op: dstStart };
+  decodeSequences(at, src, srcEnd, dst, dstStart, dstEnd, windowStart, Number.POSITIVE_INFINITY, codec, srcBase);
+  return at.op;
+}
+
+/** Where a paused block decode stands: the next token at `ip` of `src`, the output written up to `op`. */
+export interface Lz4Cursor {
+  readonly src: Uint8Array;
+  ip: number;
+  op: number;
+}
+
+/**
+ * A resumable decode of the `lz4` codec's layout (4-byte LE decoded size, then one block), or null for inputs that
+ * are not one block (LZ4 frames, which the codec also accepts): decode those whole. Lets a reader of one sample in a
+ * chunk-compressed payload decode only the prefix it needs, and later reads extend the same decode.
+ */
+export function lz4Cursor(stored: Uint8Array, outLength: number): Lz4Cursor | null {
+  if (stored.byteLength < 5) return null;
+  if (stored[0] === 0x04 && stored[1] === 0x22 && stored[2] === 0x4d && stored[3] === 0x18) return null;
+  const n = (stored[0]! | (stored[1]! << 8) | (stored[2]! << 16) | (stored[3]! << 24)) >>> 0;
+  if (n !== outLength) fail("lz4", `size prefix says ${n} bytes, the caller expects ${outLength}`, 0);
+  return { src: stored, ip: 4, op: 0 };
+}
+
+/** Decodes whole sequences into `dst` until `cursor.op >= stopAt` or the block ends; bounds-checked throughout. */
+export function lz4DecodeUntil(cursor: Lz4Cursor, dst: Uint8Array, stopAt: number): void {
+  decodeSequences(cursor, cursor.src, cursor.src.byteLength, dst, 0, dst.byteLength, 0, stopAt, "lz4", 0);
+}
+
+/** The one sequence loop behind whole and resumable decodes: runs until `at.op >= stopAt` or the block's end. */
+function decodeSequences(
+  at: { ip: number; op: number },
+  src: Uint8Array,
+  srcEnd: number,
+  dst: Uint8Array,
+  dstStart: number,
+  dstEnd: number,
+  windowStart: number,
+  stopAt: number,
+  codec: string,
+  srcBase: number,
+): void {
+  let ip = at.ip;
+  let op = at.op;
   // Positions before which a short sequence (≤ 14 literals, ≤ 18-byte match) cannot run past either end.
   const srcFast = srcEnd - 16;
   const dstFast = dstEnd - 32;
-  if (ip >= srcEnd) fail(codec, "empty block", srcBase + ip);
-  for (;;) {
+  while (op < stopAt) {
+    // Only the final literals-only sequence may end a block; running out of input anywhere else is truncation.
+    if (ip >= srcEnd) fail(codec, "block ends before its final literals (truncated input)", srcBase + ip);
     const token = src[ip++]!;
     let litLen = token >>> 4;
     // Fast path for the common short sequence with room on both sides: only the offset needs checking.
@@ -207,7 +252,8 @@ export function lz4DecompressBlock(
     copyBytes(src, ip, litLen, dst, op);
     ip += litLen;
     op += litLen;
-    if (ip === srcEnd) return op;
+    // The last sequence of a block is literals only.
+    if (ip === srcEnd) break;
     if (srcEnd - ip < 2) fail(codec, "truncated match offset", srcBase + ip);
     const offset = src[ip]! | (src[ip + 1]! << 8);
     if (offset === 0 || offset > op - windowStart) fail(codec, `match offset ${offset} points before the start of the output`, srcBase + ip);
@@ -238,6 +284,8 @@ export function lz4DecompressBlock(
       }
     }
   }
+  at.ip = ip;
+  at.op = op;
 }
 
 function fail(codec: string, what: string, offset: number): never {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { lz4BlockBound, lz4CompressBlock, lz4DecompressBlock } from "../src/lz4-block.ts";
+import { isShoalError } from "@shoal/core";
+import { lz4BlockBound, lz4CompressBlock, lz4Cursor, lz4DecodeUntil, lz4DecompressBlock } from "../src/lz4-block.ts";
 import { lz4FrameDecode, lz4FrameEncode } from "../src/lz4-frame.ts";
 import { lz4, lz4Decode, lz4Encode, lz4Frame } from "../src/lz4.ts";
 import { xxh32 } from "../src/xxhash32.ts";
@@ -206,6 +207,33 @@ test("bad arguments → InvalidArgumentError", () => {
   assert.ok(throwsCode(() => lz4.decode(new Uint8Array(8), { outLength: -1 }), "InvalidArgumentError", /outLength/));
   assert.ok(throwsCode(() => lz4FrameEncode(new Uint8Array(1), { blockSize: 1000 }), "InvalidArgumentError", /blockSize/));
   assert.ok(throwsCode(() => lz4CompressBlock(new Uint8Array(100), new Uint8Array(10)), "InvalidArgumentError", /output buffer/));
+});
+
+test("the resumable lz4 decoder stops at sequence boundaries past stopAt and rejects corrupt blocks", () => {
+  const raw = Uint8Array.from({ length: 5000 }, (_, k) => (k < 2500 ? 9 : k & 0xff));
+  const enc = lz4Encode(raw);
+  const cursor = lz4Cursor(enc, raw.length)!;
+  const out = new Uint8Array(raw.length);
+  lz4DecodeUntil(cursor, out, 100);
+  assert.ok(cursor.op >= 100 && cursor.op <= raw.length);
+  assert.equal([...out.subarray(0, 100)], [...raw.subarray(0, 100)]);
+  lz4DecodeUntil(cursor, out, raw.length);
+  assert.equal(out, raw);
+  assert.is(cursor.ip, enc.length);
+  assert.throws(() => lz4Cursor(enc, raw.length + 1), (e: unknown) => isShoalError(e, "CorruptDataError"));
+  const bad = enc.slice();
+  bad[6] = 0xff;
+  bad[7] = 0xff;
+  assert.throws(() => lz4DecodeUntil(lz4Cursor(bad, raw.length)!, new Uint8Array(raw.length), raw.length), (e: unknown) => isShoalError(e, "CorruptDataError"));
+});
+
+test("a block that ends on a match instead of final literals is truncated input", () => {
+  const raw = new Uint8Array(300).fill(7);
+  const block = new Uint8Array(lz4BlockBound(raw.length));
+  const n = lz4CompressBlock(raw, block);
+  // Drop the final literals-only sequence (token 0x50 + 5 bytes): the block now ends right after a match.
+  const cut = block.subarray(0, n - 6);
+  assert.throws(() => lz4DecompressBlock(cut, 0, cut.length, new Uint8Array(raw.length), 0, raw.length), (e: unknown) => isShoalError(e, "CorruptDataError"));
 });
 
 test.run();
