@@ -4,18 +4,10 @@ import { type NDArray, type TypedArray, isShoalError, ndarray } from "@shoal/cor
 import { MemoryStore, listAll } from "@shoal/storage";
 import { DatasetEngine, type TensorEngine } from "../src/index.ts";
 import { CountingStore, noise } from "./helpers.ts";
+import { expectCode as rejects } from "@shoal/testing";
 
 const NO_HIDDEN = { createIdTensor: false, createShapeTensor: false } as const;
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isShoalError(e, code), `expected ${code}, got ${String(e)}`);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 /** What readManyInto must produce: readMany's samples stacked (readMany is the reference path). */
 async function stacked(t: TensorEngine, indices: number[]): Promise<number[]> {

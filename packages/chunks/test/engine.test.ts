@@ -4,6 +4,7 @@ import { DTYPES, type DType, type NDArray, allocTyped, isShoalError, ndarray, sh
 import { MemoryStore } from "@shoal/storage";
 import { DatasetEngine } from "../src/index.ts";
 import { CountingStore, noise } from "./helpers.ts";
+import { expectCode as rejects } from "@shoal/testing";
 
 function arrayOf(dtype: DType, shape: number[], seed: number): NDArray {
   const n = shapeSize(shape);
@@ -15,15 +16,6 @@ function arrayOf(dtype: DType, shape: number[], seed: number): NDArray {
   return ndarray(dtype, shape, out as never);
 }
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isShoalError(e, code), `expected ${code}, got ${String(e)}`);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 const fresh = async () => {
   const store = new CountingStore(new MemoryStore());

@@ -5,6 +5,7 @@ import * as assert from "uvu/assert";
 import { type NDArray, isShoalError, ndarray } from "@shoal/core";
 import { MemoryStore, type Store } from "@shoal/storage";
 import { DatasetEngine, keys } from "../src/index.ts";
+import { expectCode as rejects } from "@shoal/testing";
 
 async function keysOf(store: Store, prefix = ""): Promise<string[]> {
   const out: string[] = [];
@@ -12,15 +13,6 @@ async function keysOf(store: Store, prefix = ""): Promise<string[]> {
   return out.sort();
 }
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isShoalError(e, code), `expected ${code}, got ${String(e)}`);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 const u8 = (shape: number[], v: number): NDArray => ndarray("uint8", shape, new Uint8Array(shape.reduce((a, b) => a * b, 1)).fill(v));
 

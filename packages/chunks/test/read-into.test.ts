@@ -9,6 +9,7 @@ import { MemoryStore, type Store, listAll } from "@shoal/storage";
 import { FileStore } from "@shoal/storage/fs";
 import { DatasetEngine, type TensorEngine } from "../src/index.ts";
 import { CountingStore, noise } from "./helpers.ts";
+import { expectCode as rejects } from "@shoal/testing";
 
 const NO_HIDDEN = { createIdTensor: false, createShapeTensor: false } as const;
 const dirs: string[] = [];
@@ -16,15 +17,6 @@ test.after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isShoalError(e, code), `expected ${code}, got ${String(e)}`);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 const samples = (n: number, shape: number[], seed = 1): NDArray[] =>
   Array.from({ length: n }, (_, i) => ndarray("uint8", shape, noise(shape.reduce((a, b) => a * b, 1), seed + i)));

@@ -6,17 +6,9 @@ import * as assert from "uvu/assert";
 import { FileDataset } from "../src/node.ts";
 import { keys } from "../src/layout.ts";
 import { noise, sandbox } from "./helpers.ts";
+import { expectCode as rejects } from "@shoal/testing";
 
 const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
-async function rejects(p: Promise<unknown>, c: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.is((e as { code?: string }).code, c, (e as Error).message);
-    return;
-  }
-  assert.unreachable(`expected ${c}`);
-}
 
 test("create, add, upload, finalize, get back the exact files", async () => {
   const sb = sandbox();

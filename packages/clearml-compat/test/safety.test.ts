@@ -7,16 +7,8 @@ import { FileDataset } from "../src/node.ts";
 import { keys } from "../src/layout.ts";
 import type { DatasetState } from "../src/types.ts";
 import { sandbox } from "./helpers.ts";
+import { expectCode as rejects } from "@shoal/testing";
 
-async function rejects(p: Promise<unknown>, c: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.is((e as { code?: string }).code, c, (e as Error).message);
-    return;
-  }
-  assert.unreachable(`expected ${c}`);
-}
 
 test("a tampered state with ../ or absolute entry paths never writes outside the target (zip-slip)", async () => {
   const sb = sandbox();

@@ -342,7 +342,7 @@ function codeOf(e: unknown): unknown {
 }
 
 /** Awaits `promise` and checks it rejected with a shoal error of `code`. */
-export async function expectCode(promise: Promise<unknown>, code: string, what: string): Promise<unknown> {
+export async function expectCode(promise: Promise<unknown>, code: string, what = "the call"): Promise<unknown> {
   try {
     await promise;
   } catch (e) {
