@@ -3,13 +3,13 @@ import { getSampleCodec } from "@shoal/codecs";
 import { isShoalError, ndarray } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { resolveTensorMeta } from "../src/meta.ts";
-import { normalizeSample } from "../src/normalize.ts";
+import { normalizer } from "./normalize-helpers.ts";
 import { sampleFromBytes } from "../src/sniff.ts";
-import type { CreateTensorOptions, NormalizedSample, SampleInput } from "../src/index.ts";
+import type { SampleInput } from "../src/index.ts";
 import { dicomFile, lasFile, mp3File, mp4File, plyFile } from "./builders.ts";
 
 const ctx = { tensor: "media", index: 0 };
+const { norm, rejects } = normalizer(ctx);
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 async function png(h: number, w: number, c: number, dtype: "uint8" | "uint16" = "uint8"): Promise<Uint8Array> {
@@ -19,21 +19,7 @@ async function png(h: number, w: number, c: number, dtype: "uint8" | "uint16" = 
   return codec.encode!(ndarray(dtype, [h, w, c], data as never));
 }
 
-async function norm(opts: CreateTensorOptions, sample: SampleInput): Promise<NormalizedSample> {
-  return (await normalizeSample(resolveTensorMeta(opts), sample, ctx)).sample;
-}
 
-async function rejects(opts: CreateTensorOptions, sample: SampleInput, codeName: string, message?: RegExp): Promise<void> {
-  try {
-    await norm(opts, sample);
-  } catch (e) {
-    assert.ok(isShoalError(e, codeName), `expected ${codeName}, got ${String(e)}`);
-    assert.match((e as Error).message, /tensor "media", sample 0/);
-    if (message) assert.match((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ${codeName}`);
-}
 
 test("an image already in the tensor's compression is kept byte for byte", async () => {
   const bytes = await png(3, 4, 3);

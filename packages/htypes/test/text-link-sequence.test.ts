@@ -3,28 +3,16 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveTensorMeta } from "../src/meta.ts";
 import { normalizeSample } from "../src/normalize.ts";
+import { normalizer } from "./normalize-helpers.ts";
 import { decodePolygons, encodePolygons } from "../src/htypes/polygon.ts";
 import { link } from "../src/htypes/link.ts";
 import { checkJsonSchema, parseJsonSchema } from "../src/schema.ts";
-import type { CreateTensorOptions, NormalizedSample, SampleInput } from "../src/index.ts";
+import type { SampleInput } from "../src/index.ts";
 
 const ctx = { tensor: "docs", index: 3 };
+const { norm, rejects } = normalizer(ctx);
 
-async function norm(opts: CreateTensorOptions, sample: SampleInput): Promise<NormalizedSample> {
-  return (await normalizeSample(resolveTensorMeta(opts), sample, ctx)).sample;
-}
 
-async function rejects(opts: CreateTensorOptions, sample: SampleInput, codeName: string, message?: RegExp): Promise<void> {
-  try {
-    await norm(opts, sample);
-  } catch (e) {
-    assert.ok(isShoalError(e, codeName), `expected ${codeName}, got ${String(e)}`);
-    assert.match((e as Error).message, /tensor "docs", sample 3/);
-    if (message) assert.match((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ${codeName}`);
-}
 
 test("text takes strings only", async () => {
   assert.equal(await norm({ htype: "text" }, "héllo"), { kind: "text", value: "héllo" });
