@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { normalizer } from "./normalize-helpers.ts";
 import { sampleFromBytes } from "../src/sniff.ts";
-import type { SampleInput } from "../src/index.ts";
+import type { NormalizedSample } from "../src/index.ts";
 import { dicomFile, lasFile, mp3File, mp4File, plyFile } from "./builders.ts";
 
 const ctx = { tensor: "media", index: 0 };
