@@ -3,12 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { sharedDir } from "@shoal/testing/node";
+import { sharedFixture, testWithFixture, vendoredFixture } from "@shoal/testing/node";
 import { cli, cliJson, demoData } from "./run-cli.ts";
 
-const deeplake = join(sharedDir(), "fixtures", "deeplake-v3");
+// The hub 2.0.6 dataset is vendored (MPL-2.0); the other two live only in shared/ (no licence to redistribute).
+const DL_IMAGES = vendoredFixture("deeplake-v3", "images-classlabel-2.0.6");
+const DL_TRANSCRIBE = sharedFixture("fixtures", "deeplake-v3", "transcribebot-3.4.0-versioned");
 
 const t = suite("shoal CLI");
+const transcribeTest = testWithFixture(t, DL_TRANSCRIBE, "transcribebot-3.4.0-versioned");
 let root = "";
 
 t.before(async () => {
@@ -146,7 +149,7 @@ t("demo builds a dataset and walks through every feature", async () => {
 });
 
 t("import-deeplake converts a hub 2.0.6 dataset: jpeg files exported byte for byte, labels, a commit naming the source", async () => {
-  const src = join(deeplake, "images-classlabel-2.0.6");
+  const src = DL_IMAGES;
   const path = join(root, "from-deeplake");
   const r = await cliJson<{ sourceCommit: string; sourceVersion: string; commitId: string; tensors: Record<string, number>; samples: number; skipped: number }>(["import-deeplake", src, path]);
   assert.equal(r.tensors, { images: 3, labels: 3 });
@@ -171,8 +174,8 @@ t("import-deeplake converts a hub 2.0.6 dataset: jpeg files exported byte for by
   assert.is(again.code, 2, "the destination exists and --overwrite was not given");
 });
 
-t("import-deeplake: a missing source chunk exits 10 and leaves nothing; --skip-missing imports the rest and reports it", async () => {
-  const src = join(deeplake, "transcribebot-3.4.0-versioned");
+transcribeTest("import-deeplake: a missing source chunk exits 10 and leaves nothing; --skip-missing imports the rest and reports it", async () => {
+  const src = DL_TRANSCRIBE!;
   const path = join(root, "transcribe");
   const failed = await cli(["import-deeplake", src, path]);
   assert.is(failed.code, 10, failed.stderr);
@@ -188,7 +191,7 @@ t("import-deeplake: a missing source chunk exits 10 and leaves nothing; --skip-m
 });
 
 t("a Deep Lake folder given to another command exits 4 and says to run import-deeplake", async () => {
-  const r = await cli(["info", join(deeplake, "chat-with-docs-3.8.8")]);
+  const r = await cli(["info", DL_IMAGES]);
   assert.is(r.code, 4, r.stderr);
   assert.match(r.stderr, /shoal import-deeplake/);
 });

@@ -7,7 +7,7 @@
  * The fixture folder can be moved with SHOAL_DEEPLAKE_FIXTURES.
  * Sizes: SHOAL_BENCH_ROWS (default 40000 rows of 128 float32 = 20 MB), SHOAL_BENCH_REPS (default 5).
  */
-import { sharedDir } from "@shoal/testing/node";
+import { vendoredFixture } from "@shoal/testing/node";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -87,7 +87,7 @@ try {
     });
     emit(lz4 ? "deeplake-embeddings-lz4" : "deeplake-embeddings", "MB/s", mb / shoal, lz4 ? "readFileSync + lz4Decode + copy" : "readFileSync + copy", mb / ceiling);
   }
-  const dir = process.env.SHOAL_DEEPLAKE_FIXTURES ? join(process.env.SHOAL_DEEPLAKE_FIXTURES, "images-classlabel-2.0.6") : join(sharedDir(), "fixtures", "deeplake-v3", "images-classlabel-2.0.6");
+  const dir = process.env.SHOAL_DEEPLAKE_FIXTURES ? join(process.env.SHOAL_DEEPLAKE_FIXTURES, "images-classlabel-2.0.6") : vendoredFixture("deeplake-v3", "images-classlabel-2.0.6");
   const ds = await openDeepLake(new FileStore(dir));
   const t = ds.tensor("images");
   const file = readFileSync(join(dir, "images/chunks/97a4ba"));

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { getSampleCodec } from "@shoal/codecs";
 import type { NDArray } from "@shoal/core";
 import { detectDeepLake, openDeepLake } from "../src/index.ts";
-import { CHAT, IMAGES, fixture, l2 } from "./helpers.ts";
+import { CHAT, IMAGES, chatTest, fixture, l2 } from "./helpers.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -20,7 +20,7 @@ function chunkHeaderSize(path: string): number {
   return 1 + l + 8 + 4 * rows * cols + 4 + 12 * bps;
 }
 
-test("chat-with-docs 3.8.8: layout, names, lengths, dtypes", async () => {
+chatTest("chat-with-docs 3.8.8: layout, names, lengths, dtypes", async () => {
   const store = fixture(CHAT);
   assert.equal(await detectDeepLake(store), { version: "3.8.8" });
   const ds = await openDeepLake(store);
@@ -46,7 +46,7 @@ test("chat-with-docs 3.8.8: layout, names, lengths, dtypes", async () => {
   assert.ok(!store.gets.some((k) => k.includes("/chunks")), store.gets.join(" "));
 });
 
-test("chat-with-docs 3.8.8: text, json and ids", async () => {
+chatTest("chat-with-docs 3.8.8: text, json and ids", async () => {
   const ds = await openDeepLake(fixture(CHAT));
   const text = (await ds.tensor("text").readMany([...Array(11).keys()])) as string[];
   assert.ok(text[0]!.startsWith("Bitcoin: A Peer-to-Peer Electronic Cash System"));
@@ -67,7 +67,7 @@ test("chat-with-docs 3.8.8: text, json and ids", async () => {
   assert.equal(await ds.tensor("id").shape(3), [1]);
 });
 
-test("chat-with-docs 3.8.8: float32 embeddings are unit vectors (ada-002) and match the hidden shape tensor", async () => {
+chatTest("chat-with-docs 3.8.8: float32 embeddings are unit vectors (ada-002) and match the hidden shape tensor", async () => {
   const ds = await openDeepLake(fixture(CHAT));
   const emb = ds.tensor("embedding");
   const m = (await emb.columnMatrix())!;

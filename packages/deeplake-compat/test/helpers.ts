@@ -1,14 +1,19 @@
 // Shared by the tests: where the real Deep Lake fixtures live, and a Store wrapper that records which keys were read.
-import { join } from "node:path";
-import { sharedDir } from "@shoal/testing/node";
+import { test } from "uvu";
+import { sharedFixture, testWithFixture, vendoredFixture } from "@shoal/testing/node";
 import { FileStore } from "@shoal/storage/fs";
 import type { GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "@shoal/storage";
 import { ReadOnlyModeError } from "@shoal/core";
 
-export const FIXTURES = join(sharedDir(), "fixtures", "deeplake-v3");
-export const CHAT = `${FIXTURES}/chat-with-docs-3.8.8`;
-export const IMAGES = `${FIXTURES}/images-classlabel-2.0.6`;
-export const TRANSCRIBE = `${FIXTURES}/transcribebot-3.4.0-versioned`;
+// The hub 2.0.6 dataset is MPL-2.0 and committed in the repo; the other two come from repositories that grant no
+// licence to redistribute them, so they are read from shared/ when present and their tests skip otherwise.
+export const IMAGES = vendoredFixture("deeplake-v3", "images-classlabel-2.0.6");
+const CHAT_PATH = sharedFixture("fixtures", "deeplake-v3", "chat-with-docs-3.8.8");
+const TRANSCRIBE_PATH = sharedFixture("fixtures", "deeplake-v3", "transcribebot-3.4.0-versioned");
+export const CHAT = CHAT_PATH ?? "chat-with-docs-3.8.8 (absent)";
+export const TRANSCRIBE = TRANSCRIBE_PATH ?? "transcribebot-3.4.0-versioned (absent)";
+export const chatTest = testWithFixture(test, CHAT_PATH, "chat-with-docs-3.8.8");
+export const transcribeTest = testWithFixture(test, TRANSCRIBE_PATH, "transcribebot-3.4.0-versioned");
 export const TRANSCRIBE_HEAD = "33fcdb2d99d206daf7fbb87eac11ca4c6f5bd1e4";
 
 /** Reads through to a store, refuses writes (the fixtures are shared), and logs every key read. */

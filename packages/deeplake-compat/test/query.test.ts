@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import type { NDArray } from "@shoal/core";
 import { query, view } from "@shoal/views";
 import { openDeepLake } from "../src/index.ts";
-import { CHAT, IMAGES, TRANSCRIBE, fixture } from "./helpers.ts";
+import { CHAT, IMAGES, TRANSCRIBE, chatTest, fixture, transcribeTest } from "./helpers.ts";
 
 test("class-label queries by class name over the 2.0.6 fixture (labels [2, 0, 1])", async () => {
   const ds = await openDeepLake(fixture(IMAGES));
@@ -17,7 +17,7 @@ test("class-label queries by class name over the 2.0.6 fixture (labels [2, 0, 1]
   assert.equal(img.shape, [200, 200, 3]);
 });
 
-test("json and text predicates over the 3.8.8 fixture", async () => {
+chatTest("json and text predicates over the 3.8.8 fixture", async () => {
   const ds = await openDeepLake(fixture(CHAT));
   const pages = (await ds.tensor("metadata").readMany([...Array(11).keys()])) as { page: number }[];
   const expected = pages.flatMap((m, i) => (m.page >= 5 ? [i] : []));
@@ -28,7 +28,7 @@ test("json and text predicates over the 3.8.8 fixture", async () => {
   assert.ok([...t.indices()].includes(0));
 });
 
-test("vector search over float32 embeddings: the nearest row to itself is itself", async () => {
+chatTest("vector search over float32 embeddings: the nearest row to itself is itself", async () => {
   const ds = await openDeepLake(fixture(CHAT));
   const e = (await ds.tensor("embedding").read(7)) as NDArray;
   const vec = Array.from(e.data as Float32Array, (x) => x.toString()).join(", ");
@@ -37,7 +37,7 @@ test("vector search over float32 embeddings: the nearest row to itself is itself
   assert.is(r.length, 3);
 });
 
-test("views slice and filter a versioned dataset without touching the missing chunk", async () => {
+transcribeTest("views slice and filter a versioned dataset without touching the missing chunk", async () => {
   const ds = await openDeepLake(fixture(TRANSCRIBE));
   const tail = view(ds).slice(651, 683);
   assert.is(tail.length, 32);

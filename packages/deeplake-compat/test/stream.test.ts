@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import { MemoryStore } from "@shoal/storage";
 import { MissingChunkError, type StoredSample, openDeepLake } from "../src/index.ts";
 import { FIRST, chunk, chunkIds, le, tilesIndex, writeDatasetMeta, writeTensor } from "@shoal/testing";
-import { IMAGES, TRANSCRIBE, fixture, rejects } from "./helpers.ts";
+import { IMAGES, TRANSCRIBE, fixture, rejects, transcribeTest } from "./helpers.ts";
 
-test("createTensorOptions carries htype, dtype, compressions and class names", async () => {
+transcribeTest("createTensorOptions carries htype, dtype, compressions and class names", async () => {
   const ds = await openDeepLake(fixture(IMAGES));
   assert.equal(ds.tensor("images").createTensorOptions(), {
     htype: "image", dtype: "uint8", sampleCompression: "jpeg", chunkCompression: null, maxChunkSize: null, tilingThreshold: null, hidden: false,
@@ -37,7 +37,7 @@ test("storedBatches hands out each JPEG exactly as stored in the chunk file", as
   });
 });
 
-test("batches stream decoded samples per chunk; a missing chunk fails its batch only", async () => {
+transcribeTest("batches stream decoded samples per chunk; a missing chunk fails its batch only", async () => {
   const ds = await openDeepLake(fixture(TRANSCRIBE));
   let n = 0;
   for await (const b of ds.tensor("ids").batches()) n += b.samples.length;

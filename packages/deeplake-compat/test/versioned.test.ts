@@ -5,11 +5,11 @@ import * as assert from "uvu/assert";
 import { isShoalError } from "@shoal/core";
 import type { NDArray } from "@shoal/core";
 import { FIRST_COMMIT_ID, MissingChunkError, openDeepLake } from "../src/index.ts";
-import { TRANSCRIBE, TRANSCRIBE_HEAD, fixture, l2, rejects } from "./helpers.ts";
+import { TRANSCRIBE, TRANSCRIBE_HEAD, fixture, l2, rejects, transcribeTest } from "./helpers.ts";
 
 const MISSING = "embedding/chunks/24d52ab1f89e462b";
 
-test("HEAD is the default: commit, branch, log", async () => {
+transcribeTest("HEAD is the default: commit, branch, log", async () => {
   const ds = await openDeepLake(fixture(TRANSCRIBE));
   assert.is(ds.commitId, TRANSCRIBE_HEAD);
   assert.is(ds.branch, "main");
@@ -27,7 +27,7 @@ test("HEAD is the default: commit, branch, log", async () => {
   assert.is(ds.tensor("embedding").meta.dtype, "float64");
 });
 
-test("HEAD reads metas from versions/<id>/ and falls through its empty chunk_set to the root's chunks", async () => {
+transcribeTest("HEAD reads metas from versions/<id>/ and falls through its empty chunk_set to the root's chunks", async () => {
   const store = fixture(TRANSCRIBE);
   const ds = await openDeepLake(store);
   const text = (await ds.tensor("text").read(0)) as string;
@@ -39,7 +39,7 @@ test("HEAD reads metas from versions/<id>/ and falls through its empty chunk_set
   assert.ok(!store.gets.includes("text/tensor_meta.json"), "the root meta belongs to FIRST, not HEAD");
 });
 
-test("FIRST commit and HEAD read the same data; checkout shares the tree", async () => {
+transcribeTest("FIRST commit and HEAD read the same data; checkout shares the tree", async () => {
   const store = fixture(TRANSCRIBE);
   const head = await openDeepLake(store);
   const first = await openDeepLake(fixture(TRANSCRIBE), { commitId: FIRST_COMMIT_ID });
@@ -57,7 +57,7 @@ test("FIRST commit and HEAD read the same data; checkout shares the tree", async
   assert.equal(await first.tensor("embedding").read(682), await head.tensor("embedding").read(682));
 });
 
-test("every text, json and id sample reads", async () => {
+transcribeTest("every text, json and id sample reads", async () => {
   const ds = await openDeepLake(fixture(TRANSCRIBE));
   const all = [...Array(683).keys()];
   const text = (await ds.tensor("text").readMany(all)) as string[];
@@ -70,7 +70,7 @@ test("every text, json and id sample reads", async () => {
   assert.is(new Set(ids).size, 683);
 });
 
-test("embedding samples 0..650 raise MissingChunkError naming tensor, sample and key; 651..682 read", async () => {
+transcribeTest("embedding samples 0..650 raise MissingChunkError naming tensor, sample and key; 651..682 read", async () => {
   const ds = await openDeepLake(fixture(TRANSCRIBE));
   const emb = ds.tensor("embedding");
   for (const i of [0, 1, 325, 650]) {
@@ -92,7 +92,7 @@ test("embedding samples 0..650 raise MissingChunkError naming tensor, sample and
   assert.is(chunks[651], 1);
 });
 
-test("unknown commits and branches are typed errors listing the branches", async () => {
+transcribeTest("unknown commits and branches are typed errors listing the branches", async () => {
   await rejects(openDeepLake(fixture(TRANSCRIBE), { commitId: "0".repeat(40) }), (e) => isShoalError(e, "DeepLakeVersionNotFoundError") && (e as Error).message.includes("main"), "commit");
   await rejects(openDeepLake(fixture(TRANSCRIBE), { branch: "dev" }), (e) => isShoalError(e, "DeepLakeVersionNotFoundError"), "branch");
   const ds = await openDeepLake(fixture(TRANSCRIBE));

@@ -1,4 +1,4 @@
-// The public TQL/view conformance cases, loaded from shared/ (beside the repository) at test time.
+// The public TQL/view conformance cases (vendored in tooling/testing/fixtures; SHOAL_TQL_CASES points at a wider set).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type NDArray, isShoalError } from "@shoal/core";

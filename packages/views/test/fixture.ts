@@ -1,11 +1,10 @@
-// Builds the 12-row conformance dataset of shared/research/tql-cases-public.json as a MemorySource.
-import { join } from "node:path";
-import { sharedDir } from "@shoal/testing/node";
+// Builds the 12-row conformance dataset of the public TQL cases (tooling/testing/fixtures/tql-cases-public.json) as a MemorySource.
+import { vendoredFixture } from "@shoal/testing/node";
 import { readFileSync } from "node:fs";
 import { type DType, fromValues, ndarray } from "@shoal/core";
 import { MemorySource, type MemoryTensorSpec } from "../src/index.ts";
 
-export const CASES_PATH = process.env.SHOAL_TQL_CASES ?? join(sharedDir(), "research", "tql-cases-public.json");
+export const CASES_PATH = process.env.SHOAL_TQL_CASES ?? vendoredFixture("tql-cases-public.json");
 
 interface DatasetSpec {
   tensor_order: string[];

@@ -6,4 +6,4 @@ export { startS3Server } from "./node-s3-server.ts";
 export type { TestS3Server } from "./node-s3-server.ts";
 export { startHttpServer, serveStore } from "./node-http-server.ts";
 export type { RecordedRequest, ScriptedResponse, TestHttpServer } from "./node-http-server.ts";
-export { sharedDir } from "./node-shared-dir.ts";
+export { sharedDirIfPresent, sharedFixture, testWithFixture, vendoredFixture } from "./node-fixtures.ts";
