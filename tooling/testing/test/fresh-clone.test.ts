@@ -31,7 +31,8 @@ test("a clone alone in an empty folder installs, builds and passes its Node suit
     // The suite minus this file (which would recurse); build and typecheck included, as `npm test` does them.
     const suite = run(process.execPath, ["scripts/test.mjs", "--runtimes", "node", "--exclude", "fresh-clone.test.ts"], clone, env, 480_000);
     const last = suite.out.trim().split("\n").at(-1) ?? "";
-    assert.is(suite.code, 0, suite.out.split("\n").filter((l) => /FAIL|failed|Error/.test(l)).slice(0, 40).join("\n"));
+    const failing = suite.out.split("\n").filter((l) => /^FAIL |^\s+\| |failed$/.test(l));
+    assert.is(suite.code, 0, [...failing.slice(0, 60), last].join("\n"));
     const totals = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(last);
     assert.ok(totals, `last line: ${last}`);
     assert.ok(Number(totals![1]) > 0, "tests ran");
