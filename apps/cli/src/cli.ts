@@ -1,6 +1,12 @@
-import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { type CommandDef, defineCommand, runCommand } from "citty";
+import { normalizeArgs, resolveCommand } from "./argv.ts";
 import { exitCodeFor } from "./exit-codes.ts";
+import { renderHelp } from "./help.ts";
+import { cliMessage } from "./messages.ts";
 import { closeAll } from "./session.ts";
+import { UsageError } from "./usage-error.ts";
+
+export const VERSION = "0.0.0";
 
 // Subcommands load lazily: `shoal --help` must not pay for codecs or storage adapters it will not use.
 const subCommands = {
@@ -25,31 +31,46 @@ const subCommands = {
 };
 
 export const shoal: CommandDef = defineCommand({
-  meta: { name: "shoal", version: "0.0.0", description: "Versioned, tensor-native datasets for machine learning" },
+  meta: { name: "shoal", version: VERSION, description: "Versioned, tensor-native datasets for machine learning" },
   subCommands,
 });
 
+const wantsHelp = (tokens: string[]) => {
+  const end = tokens.indexOf("--");
+  return (end >= 0 ? tokens.slice(0, end) : tokens).some((t) => t === "--help" || t === "-h");
+};
+
 /** Runs the CLI and returns the exit code; errors are printed once, mapped to codes in exit-codes.ts. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-    await showUsage(...(await resolveForUsage(argv)));
-    return argv.length === 0 ? 2 : 0;
-  }
   try {
-    await runCommand(shoal, { rawArgs: argv });
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const help = wantsHelp(argv);
+    const resolved = await resolveCommand(shoal, help ? argv.filter((t) => t !== "--help" && t !== "-h") : argv);
+    if (help) {
+      process.stdout.write(await renderHelp(resolved.def, resolved.path));
+      return 0;
+    }
+    if (resolved.subCommandNames.length > 0) {
+      // `shoal` or `shoal files` alone: the page that lists what can follow, on stderr, as a usage error.
+      process.stderr.write(await renderHelp(resolved.def, resolved.path));
+      if (resolved.rest.length > 0) throw new UsageError(`unexpected ${JSON.stringify(resolved.rest[0])}: name a command first`, resolved.path.join(" "));
+      return 2;
+    }
+    const rawArgs = normalizeArgs(resolved.def, resolved.path, resolved.rest);
+    await runCommand(resolved.def, { rawArgs });
     await closeAll();
-    return 0;
+    // A command that finished but found a problem (files verify: mismatches) sets its code without throwing.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     await closeAll();
     const e = error as Error;
-    process.stderr.write(`shoal: ${e.message}\n`);
+    process.stderr.write(`shoal: ${cliMessage(e.message)}\n`);
     if (process.env.SHOAL_DEBUG && e.stack) process.stderr.write(`${e.stack}\n`);
+    // citty's own argument errors (a missing positional) are usage errors too.
+    if (e.name === "CLIError") return 2;
     return exitCodeFor(error);
   }
-}
-
-async function resolveForUsage(argv: string[]): Promise<[CommandDef, CommandDef?]> {
-  const name = argv.find((a) => !a.startsWith("-"));
-  const load = name ? subCommands[name as keyof typeof subCommands] : undefined;
-  return load ? [(await load()) as CommandDef, shoal] : [shoal];
 }

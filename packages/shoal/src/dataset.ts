@@ -19,6 +19,7 @@ import { type MergeOptions, executeMerge } from "./merge.ts";
 import { type ExtendRowsOptions, checkProgress, extendRows, updateRows, visibleTensor } from "./rows.ts";
 import { encodingFor } from "./samples.ts";
 import { type Settings, writeSettings } from "./settings.ts";
+import { rememberCheckedOutBranch } from "./checked-out.ts";
 import { type SummaryRow, formatSummary } from "./summary.ts";
 import {
   type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
@@ -813,6 +814,8 @@ export class Dataset implements TensorHost {
     await this.#autoCommit(`checkout to ${address}`, opts.signal);
     const id = await this.#vc.checkout(address, opts);
     await this.#reopen(opts.signal);
+    // Only a branch head is remembered: an old commit is a read-only visit, and reopening there would hide the branch.
+    if (!this.#readOnly && this.#vc.isHeadNode) await rememberCheckedOutBranch(this.#store, this.#vc.branch, opts.signal);
     return id;
   }
 

@@ -14,6 +14,7 @@ import { Dataset } from "./dataset.ts";
 import { DeepLakeDatasetError } from "./errors.ts";
 import { createEngine, openEngineAt } from "./engine.ts";
 import { readSettings } from "./settings.ts";
+import { readCheckedOutBranch } from "./checked-out.ts";
 import { WriteLock } from "./write-lock.ts";
 
 /** Credentials of the store itself (S3): used to open it, never written anywhere. */
@@ -48,7 +49,7 @@ export interface EmptyOptions extends OpenCommonOptions {
 
 export interface LoadOptions extends OpenCommonOptions {
   readOnly?: boolean;
-  /** Branch to open (default "main"). */
+  /** Branch to open (default: the branch last checked out, else "main"). */
   branch?: string;
 }
 
@@ -147,8 +148,9 @@ export async function loadFrom(store: Store, p: string | null, opts: LoadOptions
   const engineStore = engineStoreFor(store, readOnly, opts);
   const open = async (writeLock: WriteLock | null): Promise<Dataset> => {
     let vc: VersionControl;
+    const remembered = opts.branch === undefined ? await readCheckedOutBranch(store, opts.signal) : undefined;
     try {
-      vc = await VersionControl.open(store, { branch: opts.branch, readOnly, lock: opts.commitLock, author: opts.author, signal: opts.signal });
+      vc = await openVersionControl(store, opts.branch ?? remembered, remembered !== undefined, { readOnly, lock: opts.commitLock, author: opts.author, signal: opts.signal });
     } catch (e) {
       // A dataset written by the standalone engine (FORMAT.md §6.3) has no version records yet: adopt its published state.
       if (readOnly || !isShoalError(e, "VersionControlError") || isShoalError(e, "CheckoutError")) throw e;
@@ -181,5 +183,20 @@ export async function copyKeys(from: Store, to: Store, opts: { signal?: AbortSig
     const v = await from.get(k, opts);
     if (v) await to.set(k, v, opts);
     opts.onProgress?.(++done, keys.length);
+  }
+}
+
+/** Opens version control on `branch`; a remembered branch that has since gone falls back to the default one. */
+async function openVersionControl(
+  store: Store,
+  branch: string | undefined,
+  remembered: boolean,
+  opts: { readOnly: boolean; lock?: CommitLock; author?: string; signal?: AbortSignal },
+): Promise<VersionControl> {
+  try {
+    return await VersionControl.open(store, { branch, ...opts });
+  } catch (e) {
+    if (!remembered || !isShoalError(e, "CheckoutError", "InvalidBranchNameError")) throw e;
+    return VersionControl.open(store, opts);
   }
 }
