@@ -17,6 +17,8 @@ const subCommands = {
   import: () => import("./commands/import.ts").then((m) => m.default),
   "import-deeplake": () => import("./commands/import-deeplake.ts").then((m) => m.default),
   export: () => import("./commands/export.ts").then((m) => m.default),
+  append: () => import("./commands/edit.ts").then((m) => m.append),
+  update: () => import("./commands/edit.ts").then((m) => m.update),
   log: () => import("./commands/vcs.ts").then((m) => m.log),
   commit: () => import("./commands/vcs.ts").then((m) => m.commit),
   checkout: () => import("./commands/vcs.ts").then((m) => m.checkout),

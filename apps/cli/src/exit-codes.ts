@@ -68,6 +68,16 @@ const exitCodes: Record<string, number> = {
   DeepLakeFormatError: 10,
   DeepLakeIndexError: 14,
   DeepLakeUnsupportedError: 15,
+  // Bad values for a row, a sampling request or a credentials key name: the caller's input, like any argument.
+  SampleAppendError: 2,
+  SamplingError: 2,
+  CredsKeyError: 2,
+  DatasetDeleteError: 2,
+  SampleDtypeError: 12,
+  SampleReadError: 10,
+  UnsafeZipEntryError: 10,
+  CodecKindError: 11,
+  OfflineModeError: 15,
 };
 
 export function exitCodeFor(error: unknown): number {

@@ -51,6 +51,9 @@ export {
   SampleTypeError, SampleDtypeError, SampleShapeError, CorruptSampleError, HTYPE_NAMES,
 } from "@shoal/htypes";
 export type { CompressedSample, LinkSample, SampleInput } from "@shoal/htypes";
+// Reading a media file's header (shape, dtype) or its pixels outside a dataset: converters and importers need it.
+export { getSampleCodec } from "@shoal/codecs";
+export type { SampleCodec, SampleInfo } from "@shoal/codecs";
 export {
   VersionControlError, CheckoutError, BranchExistsError, InvalidBranchNameError, CommitError, EmptyCommitError, ConcurrentWriteError,
   LockRequiredError, MergeConflictError, MergeError, FIRST_COMMIT_ID,

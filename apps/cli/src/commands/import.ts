@@ -1,10 +1,21 @@
 import { defineCommand } from "citty";
 import { track } from "../session.ts";
 import { readFile } from "node:fs/promises";
-import { InvalidArgumentError, empty, read } from "shoal";
+import { type NDArray, InvalidArgumentError, empty, getSampleCodec, ndarray, read } from "shoal";
 import { listImageFolder } from "../folder.ts";
 import { info, printJson } from "../output.ts";
 import { progressBar } from "../progress.ts";
+import { UsageError } from "../usage-error.ts";
+
+const isPng = (path: string) => /\.png$/i.test(path);
+
+/** 16-bit → 8-bit by rounding v / 257, which maps 0 → 0 and 65535 → 255 exactly (ImageMagick's own depth reduction). */
+function toUint8(image: NDArray): NDArray {
+  const src = image.data as Uint16Array;
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = (src[i]! + 128) / 257;
+  return ndarray("uint8", image.shape, out);
+}
 
 export default defineCommand({
   meta: { name: "import", description: "Import a folder of images in class subfolders into images + labels tensors" },
@@ -12,23 +23,50 @@ export default defineCommand({
     folder: { type: "positional", description: "Folder with one subfolder per class", required: true },
     dataset: { type: "positional", description: "Dataset path or URL to create", required: true },
     overwrite: { type: "boolean", description: "Replace an existing dataset", default: false },
-    compression: { type: "string", description: "Sample compression of the images tensor (jpeg or png); default: that of the first file" },
+    compression: { type: "string", description: "Sample compression of the images tensor (jpeg or png); default: the files' own, png when they mix" },
+    dtype: { type: "string", description: "uint8 or uint16; default: uint16 when every image is a 16-bit PNG, else uint8 (uint8 converts 16-bit PNGs)" },
     quiet: { type: "boolean", description: "No progress bar", default: false },
     json: { type: "boolean", description: "Print the result as JSON", default: false },
   },
   async run({ args }) {
+    if (args.dtype !== undefined && args.dtype !== "uint8" && args.dtype !== "uint16") throw new UsageError(`--dtype must be uint8 or uint16, got ${JSON.stringify(args.dtype)}`, "import");
     const { classes, files } = await listImageFolder(args.folder);
     if (files.length === 0) throw new InvalidArgumentError(`[shoal] no .jpg/.jpeg/.png files in class subfolders of ${args.folder}`);
-    const compression = args.compression ?? (/\.png$/i.test(files[0]!.path) ? "png" : "jpeg");
+    const png = await getSampleCodec("png");
+    // Headers only: decide the tensor's dtype before writing anything, so a refused import leaves nothing behind.
+    const sixteen = new Set<string>();
+    for (const f of files) {
+      if (isPng(f.path) && png.readInfo(await readFile(f.path)).dtype === "uint16") sixteen.add(f.path);
+    }
+    const dtype = args.dtype ?? (sixteen.size > 0 && sixteen.size === files.length ? "uint16" : "uint8");
+    if (dtype === "uint8" && sixteen.size > 0 && args.dtype === undefined) {
+      throw new UsageError(`${sixteen.size} of the ${files.length} images are 16-bit PNGs (e.g. ${[...sixteen][0]}) and the others 8-bit: pass --dtype uint8 to convert the 16-bit ones, or import them apart`, "import");
+    }
+    if (dtype === "uint16" && sixteen.size < files.length) {
+      throw new UsageError(`--dtype uint16 needs 16-bit PNGs only; ${files.length - sixteen.size} images are 8-bit (e.g. ${files.find((f) => !sixteen.has(f.path))!.path})`, "import");
+    }
+    const formats = new Set(files.map((f) => (isPng(f.path) ? "png" : "jpeg")));
+    // Mixed folders go to png: JPEG → PNG is lossless, PNG → JPEG would not be.
+    const compression = args.compression ?? (formats.size === 1 ? [...formats][0]! : "png");
     const ds = track(await empty(args.dataset, { overwrite: args.overwrite }));
-    await ds.createTensor("images", { htype: "image", sampleCompression: compression });
+    await ds.createTensor("images", { htype: "image", sampleCompression: compression, dtype });
     await ds.createTensor("labels", { htype: "class_label", classNames: classes });
     const bar = progressBar("import", { quiet: args.quiet || args.json });
     const batch = 64;
+    let converted = 0;
     try {
       for (let i = 0; i < files.length; i += batch) {
         const slice = files.slice(i, i + batch);
-        const images = await Promise.all(slice.map(async (f) => read(new Uint8Array(await readFile(f.path)), { name: f.path })));
+        const images = await Promise.all(
+          slice.map(async (f) => {
+            const bytes = new Uint8Array(await readFile(f.path));
+            if (dtype === "uint8" && sixteen.has(f.path)) {
+              converted++;
+              return toUint8(png.decode(bytes));
+            }
+            return read(bytes, { name: f.path });
+          }),
+        );
         await ds.extend({ images, labels: slice.map((f) => f.label) });
         bar.update(Math.min(i + batch, files.length), files.length);
       }
@@ -36,7 +74,12 @@ export default defineCommand({
     } finally {
       bar.stop();
     }
-    if (args.json) printJson({ dataset: args.dataset, samples: files.length, classes });
-    else info(`imported ${files.length} images in ${classes.length} classes into ${args.dataset}`);
+    const recompressed = files.filter((f) => (isPng(f.path) ? "png" : "jpeg") !== compression).length;
+    if (args.json) printJson({ dataset: args.dataset, samples: files.length, classes, dtype, compression, converted16to8: converted, recompressed });
+    else {
+      info(`imported ${files.length} images in ${classes.length} classes into ${args.dataset} (${compression}, ${dtype})`);
+      if (converted) info(`converted ${converted} 16-bit PNGs to 8 bits`);
+      if (recompressed) info(`${recompressed} files were not ${compression} and were stored as ${compression}`);
+    }
   },
 });
