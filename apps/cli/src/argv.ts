@@ -91,13 +91,11 @@ export function normalizeArgs(def: CommandDef, path: string[], tokens: string[])
   for (; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token === "--") {
-      out.push(token);
       i++;
       break;
     }
     // A negative number is a value (an index, a coordinate), not a flag.
     if (!token.startsWith("-") || token === "-" || /^-\d/.test(token)) {
-      out.push(token);
       given.push(token);
       continue;
     }
@@ -129,10 +127,7 @@ export function normalizeArgs(def: CommandDef, path: string[], tokens: string[])
     if (value === undefined) throw new UsageError(`--${kebab(spec.key)} needs a value (see ${command} --help)`, path.join(" "));
     out.push(`--${spec.key}`, value);
   }
-  for (; i < tokens.length; i++) {
-    out.push(tokens[i]!);
-    given.push(tokens[i]!);
-  }
+  for (; i < tokens.length; i++) given.push(tokens[i]!);
   const positionals = given.length;
   const expected = positionalsOf(def);
   if (positionals > expected.length) {
@@ -146,5 +141,6 @@ export function normalizeArgs(def: CommandDef, path: string[], tokens: string[])
       throw new UsageError(`--${kebab(key)} is required for ${command} (${arg.description ?? ""}); see ${command} --help`, path.join(" "));
     }
   }
-  return out;
+  // Positionals after "--", so citty takes a value such as "-1" (an index from the end) as an argument, not a flag.
+  return [...out, "--", ...given];
 }

@@ -29,10 +29,9 @@ export async function renderHelp(def: CommandDef, path: string[]): Promise<strin
       const value = a.type === "string" ? ` <${kebab(n).split("-").at(-1)}>` : "";
       return [...aliases.map((x) => (x.length === 1 ? `-${x}` : `--${x}`)), `--${kebab(n)}${value}`].join(", ");
     };
-    const cells = flags.map((f) => [spell(f), describe(f[1])] as const);
+    const cells = [...flags.map((f) => [spell(f), describe(f[1])] as const), ["-h, --help", "Show this help"] as const];
     const width = Math.max(...cells.map(([s]) => s.length));
     for (const [s, d] of cells) lines.push(`  ${s.padEnd(width + 2)}${d}`);
-    lines.push(`  ${"-h, --help".padEnd(width + 2)}Show this help`);
   }
   if (subs.length) {
     lines.push("", "COMMANDS");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { sharedFixture, testWithFixture, vendoredFixture } from "@shoal/testing/node";
-import { cli, cliJson, demoData } from "./run-cli.ts";
+import { cli, cliJson, cliJsonLines, demoData } from "./run-cli.ts";
 
 // The hub 2.0.6 dataset is vendored (MPL-2.0); the other two live only in shared/ (no licence to redistribute).
 const DL_IMAGES = vendoredFixture("deeplake-v3", "images-classlabel-2.0.6");
@@ -59,11 +59,11 @@ t("import a class-folder of images, export them back byte for byte", async () =>
   assert.ok(labels.files[0]!.endsWith(".npy"));
 });
 
-t("query prints matching rows; --json gives the indices", async () => {
+t("query prints matching rows; --json gives one JSON line per row with its index and label name", async () => {
   const path = join(root, "shapes");
-  const r = await cliJson<{ count: number; indices: number[] }>(["query", path, "select * where labels == 'square'"]);
-  assert.is(r.count, 8);
-  assert.equal(r.indices, [8, 9, 10, 11, 12, 13, 14, 15]);
+  const r = await cliJsonLines<{ index: number; labels: string }>(["query", path, "select * where labels == 'square'"]);
+  assert.equal(r.map((row) => row.index), [8, 9, 10, 11, 12, 13, 14, 15]);
+  assert.ok(r.every((row) => row.labels === "square"));
   const table = await cli(["query", path, "select labels where labels == 'circle' limit 2"]);
   assert.is(table.code, 0, table.stderr);
   assert.match(table.stdout, /circle/);
@@ -168,8 +168,8 @@ t("import-deeplake converts a hub 2.0.6 dataset: jpeg files exported byte for by
     assert.ok(f.endsWith(".jpg") || f.endsWith(".jpeg"), f);
     assert.ok(Buffer.from(chunk).includes(Buffer.from(bytes)), `${f} (${bytes.length} bytes) is not a file of the source chunk`);
   }
-  const q = await cliJson<{ indices: number[] }>(["query", path, "select * where labels == 'class1'"]);
-  assert.equal(q.indices, [2]);
+  const q = await cliJsonLines<{ index: number }>(["query", path, "select * where labels == 'class1'"]);
+  assert.equal(q.map((row) => row.index), [2]);
   const again = await cli(["import-deeplake", src, path]);
   assert.is(again.code, 2, "the destination exists and --overwrite was not given");
 });

@@ -39,3 +39,10 @@ export async function cliJson<T = unknown>(args: string[]): Promise<T> {
   if (r.code !== 0) throw new Error(`shoal ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/** `--json` output of a command that prints JSON Lines (query): one parsed object per line. */
+export async function cliJsonLines<T = Record<string, unknown>>(args: string[]): Promise<T[]> {
+  const r = await cli([...args, "--json"]);
+  if (r.code !== 0) throw new Error(`shoal ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as T);
+}

@@ -4,7 +4,7 @@
  * @module
  */
 import type { DType, NDArray, TensorSource } from "@shoal/core";
-import { InvalidArgumentError, ReadOnlyModeError, isDType } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError, UnsupportedError, isDType } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import type { SealedChunk } from "./chunk-builder.ts";
 import type { ChunkHeader, Encoding } from "./chunk-format.ts";
@@ -173,8 +173,12 @@ export class DatasetEngine implements TensorSource {
     const markerBytes = await store.get(keys.marker, { signal: opts.signal });
     if (!markerBytes) throw new DatasetNotFoundError("[shoal] no shoal dataset in this store (shoal.json is missing)");
     const marker = decodeJson(markerBytes, keys.marker) as Partial<DatasetMarker>;
-    if (marker.format !== "shoal" || typeof marker.formatVersion !== "number" || marker.formatVersion > FORMAT_VERSION) {
-      throw new DatasetNotFoundError(`[shoal] shoal.json declares format ${JSON.stringify(marker.format)} version ${marker.formatVersion}; this reader knows version ${FORMAT_VERSION}`);
+    if (marker.format !== "shoal" || typeof marker.formatVersion !== "number") {
+      throw new DatasetNotFoundError(`[shoal] shoal.json declares format ${JSON.stringify(marker.format)} version ${marker.formatVersion}: not a shoal dataset`);
+    }
+    // FORMAT.md §2: a newer format is a dataset this reader cannot read, not a missing one.
+    if (marker.formatVersion > FORMAT_VERSION) {
+      throw new UnsupportedError("formatVersion", `[shoal] shoal.json declares format version ${marker.formatVersion}; this reader knows version ${FORMAT_VERSION} (upgrade shoal)`);
     }
     const ds = new DatasetEngine(store, opts, opts.manifest === undefined);
     await ds.#loadState(opts.manifest, opts.signal);

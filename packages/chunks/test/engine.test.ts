@@ -243,4 +243,15 @@ test("rename, delete, rechunk and info keep data readable", async () => {
   assert.equal((await DatasetEngine.open(store)).allTensorNames(), []);
 });
 
+test("a marker of a newer format version is UnsupportedError, a foreign marker DatasetNotFoundError", async () => {
+  const store = new MemoryStore();
+  await DatasetEngine.create(store);
+  const marker = JSON.parse(new TextDecoder().decode(await store.get("shoal.json")));
+  await store.set("shoal.json", new TextEncoder().encode(JSON.stringify({ ...marker, formatVersion: 2 })));
+  const e = await rejects(DatasetEngine.open(store), "UnsupportedError");
+  assert.match((e as Error).message, /version 2.*knows version 1/);
+  await store.set("shoal.json", new TextEncoder().encode(JSON.stringify({ format: "other", formatVersion: 1 })));
+  await rejects(DatasetEngine.open(store), "DatasetNotFoundError");
+});
+
 test.run();
