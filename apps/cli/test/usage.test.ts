@@ -169,7 +169,8 @@ t("checkout persists like git: commit lands on it, info shows it, and the librar
   assert.is(ds.branch, "relabel", "load() without a branch reopens on the checked-out one");
   assert.is(ds.commitId, c.commitId);
   const main = await load(path, { readOnly: true, branch: "main" });
-  assert.ok(!(await main.commits()).some((x) => x.commitId === c.commitId), "the commit is not on main");
+  assert.ok(!(await main.commits()).some((x) => x.commit === c.commitId), "the commit is not on main");
+  assert.ok((await ds.commits()).some((x) => x.commit === c.commitId), "the commit is on relabel");
   assert.is((await cli(["checkout", path, "main"])).code, 0);
   assert.is((await cliJson<{ branch: string }>(["info", path])).branch, "main");
   // A checkout of an old commit is a visit, not remembered; a deleted branch falls back to main.
