@@ -111,13 +111,16 @@ export class RecordStore {
     })]);
     if (!marker) return undefined;
     let current: RefRecord | undefined;
-    const hinted = hintSeq(hintJson, branch);
+    const hint = hintRef(hintJson, branch);
+    const hinted = hint?.seq;
     if (hinted !== undefined) {
       // The hint is an overwritten cache with no checksum: only its seq is trusted, the ref itself is re-read (in
       // parallel with the first probe, so resolving still costs one round trip).
       const [atHint, after] = await Promise.all([this.ref(branch, hinted, opts), this.ref(branch, hinted + 1, opts)]);
       if (atHint && !after) return atHint;
-      current = after ?? atHint;
+      // Refs are never deleted and the hint is written after its ref: a hint naming a missing ref means that ref
+      // was lost, and the hint is its copy.
+      current = after ?? atHint ?? hint;
     }
     if (!current) {
       const seqs = await this.refSeqs(branch, opts);
@@ -210,12 +213,12 @@ export class RecordStore {
   }
 }
 
-/** The seq a hint names for `branch`, or undefined when it is missing, torn or about another branch. */
-function hintSeq(json: unknown, branch: string): number | undefined {
+/** The ref a hint copies for `branch`, or undefined when it is missing, torn or about another branch. */
+function hintRef(json: unknown, branch: string): RefRecord | undefined {
   if (json === undefined) return undefined;
   try {
     const hint = parseRef(json, "hint");
-    return hint.branch === branch ? hint.seq : undefined;
+    return hint.branch === branch ? hint : undefined;
   } catch {
     return undefined;
   }

@@ -45,4 +45,13 @@ test("a missing change set that a commit names is an error naming it, not an emp
   assert.ok(e.message.includes(record.changes), e.message);
 });
 
+test("a lost newest ref is recovered from the hint that copies it", async () => {
+  const store = await twoCommits();
+  const seqs: string[] = [];
+  for await (const k of store.list("versions/refs/main/")) if (!k.endsWith("HEAD.json")) seqs.push(k);
+  await store.delete(seqs.sort().at(-1)!);
+  const vc = await VersionControl.open(store, { readOnly: true });
+  assert.is(vc.manifest, "m2");
+});
+
 test.run();
