@@ -118,7 +118,7 @@ export const fuzzTargets: FuzzTarget[] = [
     parse: (b) => {
       const h = parseHeader(b, "tensors/t/chunks/fuzz");
       const out: unknown[] = [];
-      for (let i = 0; i < h.n; i++) out.push(sampleShape(h, i), sampleRange(h, i));
+      for (let i = 0; i < h.count; i++) out.push(sampleShape(h, i), sampleRange(h, i));
       return out;
     },
   },
