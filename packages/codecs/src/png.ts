@@ -72,9 +72,37 @@ function infoOf(h: PngHeader): SampleInfo {
   return { shape: [h.height, h.width, channelsOf(h)], dtype: h.bitDepth === 16 ? "uint16" : "uint8" };
 }
 
+/** zlib's deflate expands at most ~1032:1, so image data can never inflate past this many bytes per stored byte. */
+const MAX_INFLATE_RATIO = 1040;
+
+/**
+ * Walks every chunk up to IEND before anything is decoded: each declared length must fit in the file (upng-js
+ * trusts them and loops over a 4 GiB "IDAT" byte by byte), and the size the header declares must be reachable from
+ * the IDAT bytes present, so a forged width × height is refused before its buffer is allocated.
+ */
+function checkChunks(data: Uint8Array, h: PngHeader): void {
+  let p = 33;
+  let idat = 0;
+  for (;;) {
+    if (p + 12 > data.length) throw new CorruptDataError("png", "truncated: no IEND chunk", { offset: p });
+    const len = read32(data, p);
+    const type = typeAt(data, p + 4);
+    if (p + 12 + len > data.length) throw new CorruptDataError("png", `chunk ${JSON.stringify(type)} declares ${len} bytes but the file holds ${data.length - p - 12}`, { offset: p });
+    if (type === "IDAT") idat += len;
+    if (type === "IEND") break;
+    p += 12 + len;
+  }
+  // A lower bound of the inflated scanlines (pixel bits alone, no filter bytes), true for interlaced files too.
+  const raw = Math.floor((h.width * h.height * h.bitDepth * CHANNELS[h.colorType]!) / 8);
+  if (raw > idat * MAX_INFLATE_RATIO + 1024) {
+    throw new CorruptDataError("png", `header declares ${h.width}x${h.height} (at least ${raw} bytes of pixels) but ${idat} bytes of image data cannot inflate to that`, { offset: 16 });
+  }
+}
+
 /** Decodes a PNG (first frame of an APNG) to a uint8 or uint16 NDArray. */
 export function pngDecode(data: Uint8Array): NDArray<"uint8" | "uint16"> {
   const header = readPngHeader(data);
+  checkChunks(data, header);
   const { width, height, bitDepth, colorType } = header;
   const channels = channelsOf(header);
   let image: UpngImage;

@@ -79,6 +79,7 @@ export function unzipFiles(bytes: Uint8Array, opts: { filter?: (name: string) =>
     unzipped = unzipSync(bytes, {
       filter: (file) => {
         assertSafeEntryName(file.name);
+        assertPlausibleSize(file, bytes.length);
         return !isDirectory(file.name) && (opts.filter ? opts.filter(file.name) : true);
       },
     });
@@ -89,6 +90,16 @@ export function unzipFiles(bytes: Uint8Array, opts: { filter?: (name: string) =>
   const stored = centralDirectoryCrcs(bytes);
   for (const [name, data] of Object.entries(unzipped)) assertCrc(name, crc32(data), stored.get(name));
   return new Map(Object.entries(unzipped));
+}
+
+/** Deflate expands at most ~1032:1; fflate allocates each entry's declared size up front, so check it first. */
+const MAX_INFLATE_RATIO = 1040;
+
+function assertPlausibleSize(file: { name: string; size: number; originalSize: number; compression: number }, archiveBytes: number): void {
+  const most = file.compression === 0 ? file.size : file.size * MAX_INFLATE_RATIO + 1024;
+  if (file.size > archiveBytes || file.originalSize > most) {
+    throw new CorruptDataError("zip", `entry ${JSON.stringify(file.name)} declares ${file.originalSize} bytes from ${file.size} stored bytes in a ${archiveBytes}-byte archive`);
+  }
 }
 
 function hex(n: number): string {

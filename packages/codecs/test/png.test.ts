@@ -4,6 +4,7 @@ import { type DType, type NDArray, ndarray, viewAs } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { png } from "../src/png.ts";
+import { crc32 } from "../src/checksums.ts";
 import { fixture, flip, prng, throwsCode } from "./helpers.ts";
 
 const meta = JSON.parse(readFileSync(fileURLToPath(new URL("./fixtures/meta.json", import.meta.url)), "utf8")) as Record<string, { shape: number[]; dtype: DType }>;
@@ -54,6 +55,18 @@ test("corrupt or truncated PNG → CorruptDataError naming png", () => {
   const badIdat = data.slice();
   flip(badIdat, 60, 0xff);
   assert.ok(throwsCode(() => png.decode(badIdat), "CorruptDataError", /png/));
+});
+
+// Found by the reliability fuzzer: upng-js trusted a chunk length of 0xffffffff and spun for minutes.
+test("a chunk length past the end of the file, or a size the image data cannot hold, is refused before decoding", () => {
+  const data = fixture("rgb8.png");
+  const huge = data.slice();
+  new DataView(huge.buffer).setUint32(33, 0xffffffff);
+  assert.ok(throwsCode(() => png.decode(huge), "CorruptDataError", /declares 4294967295 bytes/));
+  const wide = data.slice();
+  new DataView(wide.buffer).setUint32(16, 0x7fffffff);
+  new DataView(wide.buffer).setUint32(29, crc32(wide.subarray(12, 29)));
+  assert.ok(throwsCode(() => png.decode(wide), "CorruptDataError", /cannot inflate/));
 });
 
 test("bad arguments → InvalidArgumentError", () => {

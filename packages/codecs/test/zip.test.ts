@@ -128,6 +128,19 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   throw new Error("needle not found");
 }
 
+// Found by the reliability fuzzer: fflate allocated an entry's declared size (up to 2 GiB) before inflating it.
+test("an entry declaring more bytes than its stored data can inflate to is refused before allocation", () => {
+  for (const level of [0, 6]) {
+    const zip = zipFiles({ "a.bin": new Uint8Array(100).fill(3) }, { level });
+    const v = new DataView(zip.buffer);
+    let cd = zip.length - 22;
+    while (v.getUint32(cd, true) !== 0x02014b50) cd--;
+    v.setUint32(22, 0x7fffffff, true); // local header: uncompressed size
+    v.setUint32(cd + 24, 0x7fffffff, true); // central directory: uncompressed size
+    assert.ok(throwsCode(() => unzipFiles(zip), "CorruptDataError", /declares 2147483647 bytes/), `level ${level}`);
+  }
+});
+
 test("per-entry CRC-32 is verified: local header (python zipfile) and data descriptor (ZipWriter) archives", async () => {
   // A flipped byte inside a stored entry: nothing but the CRC can notice.
   const python = fixture("files.zip");

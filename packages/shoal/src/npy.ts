@@ -35,9 +35,12 @@ export function fromNpy(bytes: Uint8Array): NDArray {
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new CorruptDataError("npy", "missing the \\x93NUMPY magic");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new CorruptDataError("npy", `unsupported format version ${major}`, { offset: 6 });
   const lenBytes = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lenBytes) throw new CorruptDataError("npy", "truncated header length", { offset: 8 });
   const hlen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenBytes;
+  if (start + hlen > bytes.length) throw new CorruptDataError("npy", `header declares ${hlen} bytes but the file holds ${bytes.length - start}`, { offset: 8 });
   const header = new TextDecoder().decode(bytes.subarray(start, start + hlen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const dtype = (Object.keys(DESCR) as DType[]).find((d) => DESCR[d] === descr);
@@ -45,6 +48,7 @@ export function fromNpy(bytes: Uint8Array): NDArray {
   if (/'fortran_order':\s*True/.test(header)) throw new CorruptDataError("npy", "fortran order is not supported");
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? "";
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new CorruptDataError("npy", `bad shape (${shapeText})`);
   const raw = bytes.slice(start + hlen);
   const n = shape.reduce((a, b) => a * b, 1);
   if (raw.byteLength !== n * dtypeInfo(dtype).itemSize) throw new CorruptDataError("npy", `body has ${raw.byteLength} bytes, shape (${shape.join(", ")}) needs ${n * dtypeInfo(dtype).itemSize}`);

@@ -89,6 +89,14 @@ test("top level: empty/load/dataset paths, read/readBlob/link inputs, toNpy/from
   await refused(() => toNpy({} as never), "InvalidArgumentError", "toNpy", "NDArray");
   await refused(() => fromNpy(null as never), "InvalidArgumentError", "fromNpy");
   await refused(() => fromNpy(new Uint8Array([1, 2, 3])), "CorruptDataError", "NUMPY");
+  // Found by the reliability fuzzer: a version-2 header cut short threw a bare RangeError from DataView.
+  const v2 = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 9, 9]);
+  await refused(() => fromNpy(v2), "CorruptDataError", "truncated header");
+  const npy = toNpy({ dtype: "uint8", shape: [2], data: new Uint8Array(2) } as never);
+  await refused(() => fromNpy(npy.subarray(0, 20)), "CorruptDataError", "header declares");
+  const negative = npy.slice();
+  negative.set(new TextEncoder().encode("(-2)"), new TextDecoder("latin1").decode(npy).indexOf("(2,)"));
+  await refused(() => fromNpy(negative), "CorruptDataError", "bad shape");
 });
 
 test("a dataset another session writes is not overwritten by empty(…, { overwrite })", async () => {

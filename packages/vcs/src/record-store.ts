@@ -8,7 +8,7 @@ import { PreconditionFailedError, ReadOnlyModeError, isShoalError } from "@shoal
 import type { Store } from "@shoal/storage";
 import { decodeJson, encodeJson } from "./codec.ts";
 import { decodeChangeSet, encodeChangeSet, isEmptyChangeSet, type ChangeSet } from "./changes.ts";
-import { ConcurrentWriteError, LockRequiredError } from "./errors.ts";
+import { ConcurrentWriteError, LockRequiredError, VersionControlError } from "./errors.ts";
 import {
   FIRST_COMMIT_ID, Keys, newCommitId, parseBranch, parseCommit, parseRef, randomHex,
   type BranchRecord, type CommitRecord, type RefRecord,
@@ -70,7 +70,8 @@ export class RecordStore {
     if (id === null) return {};
     const key = this.keys.changes(id);
     const json = await this.#json(key, opts?.signal);
-    if (json === undefined) return {};
+    // Change sets are written before the record naming them, so a missing one is damage, not an empty change.
+    if (json === undefined) throw new VersionControlError(`[shoal] change set ${JSON.stringify(key)} is referenced but missing; run fixVc()`);
     return decodeChangeSet(json, key);
   }
 
@@ -104,12 +105,22 @@ export class RecordStore {
    */
   async head(branch: string, opts?: Signal): Promise<RefRecord | undefined> {
     const hintKey = this.keys.hint(branch);
-    const [marker, hintJson] = await Promise.all([this.branch(branch, opts), this.#json(hintKey, opts?.signal)]);
+    const [marker, hintJson] = await Promise.all([this.branch(branch, opts), this.#json(hintKey, opts?.signal).catch((e: unknown) => {
+      if (isShoalError(e, "VersionControlError")) return undefined; // a torn hint is no hint
+      throw e;
+    })]);
     if (!marker) return undefined;
     let current: RefRecord | undefined;
-    if (hintJson !== undefined) {
-      current = parseRef(hintJson, hintKey);
-      if (current.branch !== branch) current = undefined;
+    const hint = hintRef(hintJson, branch);
+    const hinted = hint?.seq;
+    if (hinted !== undefined) {
+      // The hint is an overwritten cache with no checksum: only its seq is trusted, the ref itself is re-read (in
+      // parallel with the first probe, so resolving still costs one round trip).
+      const [atHint, after] = await Promise.all([this.ref(branch, hinted, opts), this.ref(branch, hinted + 1, opts)]);
+      if (atHint && !after) return atHint;
+      // Refs are never deleted and the hint is written after its ref: a hint naming a missing ref means that ref
+      // was lost, and the hint is its copy.
+      current = after ?? atHint ?? hint;
     }
     if (!current) {
       const seqs = await this.refSeqs(branch, opts);
@@ -199,5 +210,16 @@ export class RecordStore {
       this.#lockDepth--;
       await this.#lock.release();
     }
+  }
+}
+
+/** The ref a hint copies for `branch`, or undefined when it is missing, torn or about another branch. */
+function hintRef(json: unknown, branch: string): RefRecord | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const hint = parseRef(json, "hint");
+    return hint.branch === branch ? hint : undefined;
+  } catch {
+    return undefined;
   }
 }
