@@ -87,6 +87,15 @@ export async function serve(source: string | Store, opts: ServeOptions = {}): Pr
   };
 }
 
+/** The bundle sits in dist/app beside the built server; from sources (tests under tsx) it is ../dist/app. */
+async function appFile(name: string): Promise<Uint8Array> {
+  try {
+    return await readFile(new URL(`./${name}`, import.meta.url));
+  } catch {
+    return await readFile(new URL(`../dist/${name}`, import.meta.url));
+  }
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) => reject(new ViewerOptionError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`)));
@@ -129,7 +138,7 @@ class Handler {
     try {
       if (rest === "") return send(200, pageHtml({ files: this.opts.files }), { "content-type": "text/html; charset=utf-8" });
       if (rest === "app/app.js" || rest === "app/app.css" || rest === "app/app.js.map") {
-        const file = await readFile(new URL(`./${rest}`, import.meta.url));
+        const file = await appFile(rest);
         return send(200, file, { "content-type": TYPES[rest.split(".").pop()!]! });
       }
       if (rest === "api/status") return send(200, JSON.stringify({ source: this.opts.label, files: this.opts.files, ...(await this.status()) }), { "content-type": "application/json" });

@@ -1,6 +1,6 @@
 import { errorBox, h } from "./dom.ts";
 import { drawOverlays } from "./overlays.ts";
-import { type LoadedSample, loadSample } from "./sample.ts";
+import { type LoadedSample, loadSample, loadSamples } from "./sample.ts";
 import type { Rows, Schema } from "./source.ts";
 
 const CELL = 172;
@@ -46,15 +46,22 @@ export class Grid {
   }
 
   sample(position: number): Promise<LoadedSample> {
-    let p = this.#cache.get(position);
-    if (p) {
-      this.#cache.delete(position);
-    } else {
-      p = loadSample(this.#rows, this.#schema, position);
-    }
+    const p = this.#cache.get(position) ?? loadSample(this.#rows, this.#schema, position);
+    this.#remember(position, p);
+    return p;
+  }
+
+  #remember(position: number, p: Promise<LoadedSample>) {
+    this.#cache.delete(position);
     this.#cache.set(position, p);
     if (this.#cache.size > CACHE) this.#cache.delete(this.#cache.keys().next().value!);
-    return p;
+  }
+
+  /** Starts one batched load for the positions not cached yet. */
+  #prefetch(positions: Iterable<number>) {
+    const missing = [...positions].filter((p) => !this.#cache.has(p));
+    if (missing.length === 0) return;
+    loadSamples(this.#rows, this.#schema, missing).forEach((p, k) => this.#remember(missing[k]!, p));
   }
 
   #schedule() {
@@ -79,6 +86,7 @@ export class Grid {
         this.#cells.delete(pos);
       }
     }
+    this.#prefetch([...want].filter((p) => !this.#cells.has(p)));
     for (const pos of want) {
       const top = Math.floor(pos / cols) * CELL;
       const left = (pos % cols) * CELL;

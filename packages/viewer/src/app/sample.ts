@@ -1,5 +1,5 @@
 import type { NDArray, Tensor } from "shoal";
-import type { Rows, Schema } from "./source.ts";
+import { OVERLAY_HTYPES, type Rows, type Schema } from "./source.ts";
 
 /** The decoded parts of one row that the grid and inspector draw. */
 export interface LoadedSample {
@@ -20,8 +20,8 @@ export function classNamesOf(t: Tensor): string[] {
 }
 
 /** Decodes the image in the browser: compressed samples via createImageBitmap, raw arrays via ImageData. */
-export async function decodeImage(t: Tensor, i: number): Promise<ImageBitmap | undefined> {
-  const { bytes, compression } = await t.readBytes(i);
+async function decodeImage(t: Tensor, i: number, stored: { bytes: Uint8Array; compression: string | null }): Promise<ImageBitmap | undefined> {
+  const { bytes, compression } = stored;
   if (bytes.byteLength === 0) return undefined;
   const type = compression ? MIME[compression] : undefined;
   if (type) return createImageBitmap(new Blob([bytes as BlobPart], { type }));
@@ -35,26 +35,57 @@ export async function decodeImage(t: Tensor, i: number): Promise<ImageBitmap | u
   return createImageBitmap(new ImageData(rgba, wid, hgt));
 }
 
-export async function loadSample(rows: Rows, schema: Schema, i: number): Promise<LoadedSample> {
-  const out: LoadedSample = { overlays: [], labels: [], texts: [] };
+const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+
+/**
+ * Loads many rows at once: every tensor is read with one batched call (readMany / readBytesMany), so a screenful
+ * of cells costs a few coalesced range requests per chunk instead of one request per cell and tensor. A failing
+ * tensor fails only the rows it was read for, with its own error.
+ */
+export function loadSamples(rows: Rows, schema: Schema, positions: number[]): Promise<LoadedSample>[] {
+  const out = positions.map((): LoadedSample => ({ overlays: [], labels: [], texts: [] }));
   const jobs: Promise<void>[] = [];
-  if (schema.image) jobs.push(decodeImage(rows.tensor(schema.image), i).then((b) => void (out.image = b)));
+  const fail: unknown[] = positions.map(() => undefined);
+  const each = <T>(read: Promise<T[]>, use: (v: T, k: number) => void | Promise<void>) =>
+    jobs.push(settle(read).then(async (r) => {
+      if (!r.ok) return void positions.forEach((_, k) => (fail[k] ??= r.e));
+      await Promise.all(r.v.map(async (v, k) => {
+        try {
+          await use(v, k);
+        } catch (e) {
+          fail[k] ??= e;
+        }
+      }));
+    }));
+  if (schema.image) {
+    const t = rows.tensor(schema.image);
+    each(t.readBytesMany(positions), async (stored, k) => void (out[k]!.image = await decodeImage(t, positions[k]!, stored)));
+  }
   for (const name of schema.names) {
     const htype = schema.htypes[name]!;
     const t = rows.tensor(name);
     if (htype === "class_label") {
-      jobs.push(t.read(i).then((v) => {
-        const names = classNamesOf(t);
-        for (const x of Array.from(((v as NDArray).data ?? []) as ArrayLike<number>)) out.labels.push({ name: names[Number(x)] ?? String(x), index: Number(x) });
-      }));
-    } else if (htype === "bbox" || htype === "polygon" || htype === "keypoints_coco" || htype === "segment_mask" || htype === "binary_mask") {
+      const names = classNamesOf(t);
+      each(t.readMany(positions), (v, k) => {
+        for (const x of Array.from(((v as NDArray).data ?? []) as ArrayLike<number>)) out[k]!.labels.push({ name: names[Number(x)] ?? String(x), index: Number(x) });
+      });
+    } else if (OVERLAY_HTYPES.has(htype)) {
       const coords = (t.meta.info.coords ?? {}) as { type?: string; mode?: string };
-      jobs.push(t.read(i).then((value) => void out.overlays.push({ name, htype, value, classNames: classNamesOf(t), coords })));
+      const classNames = classNamesOf(t);
+      each(t.readMany(positions), (value, k) => void out[k]!.overlays.push({ name, htype, value, classNames, coords }));
     } else if (htype === "text" || htype === "json" || htype === "list") {
-      jobs.push(t.read(i).then((v) => void out.texts.push({ name, text: typeof v === "string" ? v : JSON.stringify(v) })));
+      each(t.readMany(positions), (v, k) => void out[k]!.texts.push({ name, text: typeof v === "string" ? v : JSON.stringify(v) }));
     }
   }
-  await Promise.all(jobs);
-  out.overlays.sort((a, b) => a.name.localeCompare(b.name));
-  return out;
+  const all = Promise.all(jobs);
+  return out.map(async (s, k) => {
+    await all;
+    if (fail[k] !== undefined) throw fail[k];
+    s.overlays.sort((a, b) => a.name.localeCompare(b.name));
+    return s;
+  });
+}
+
+export function loadSample(rows: Rows, schema: Schema, i: number): Promise<LoadedSample> {
+  return loadSamples(rows, schema, [i])[0]!;
 }
