@@ -229,6 +229,18 @@ export class Tensor {
   }
 
   /**
+   * Stored bytes of samples at positions of this view, in the given order: one ranged read per chunk, nearby
+   * samples coalesced (a viewer fetching a screenful of images makes a few requests, not one per image).
+   */
+  async readBytesMany(positions: ArrayLike<number>, opts?: { signal?: AbortSignal }): Promise<{ bytes: Uint8Array; compression: string | null }[]> {
+    if (typeof positions !== "object" || positions === null || typeof positions.length !== "number") {
+      throw new InvalidArgumentError(`[shoal] tensor ${JSON.stringify(this.#name)}: readBytesMany takes a list of positions`);
+    }
+    const globals = Array.from(positions, (p) => this.#global(p));
+    return this.#engine.readBytesMany(globals, opts);
+  }
+
+  /**
    * Sample `index` as a file: the stored file for sample-compressed tensors (png, jpg, wav …), `.npy` for other
    * arrays, `.txt` for text, `.json` for json, list, polygon and link samples.
    */

@@ -1,0 +1,7 @@
+/**
+ * `@shoal/viewer/node`: the viewer's HTTP server for Node, Bun and Deno.
+ * @module
+ */
+export { serve } from "./node-server.ts";
+export type { RequestLogEntry, ServeOptions, ViewerServer } from "./node-server.ts";
+export * from "./index.ts";
