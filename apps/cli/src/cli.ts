@@ -30,6 +30,7 @@ const subCommands = {
   view: () => import("./commands/view.ts").then((m) => m.default),
   files: () => import("./commands/files.ts").then((m) => m.default),
   bench: () => import("./commands/bench.ts").then((m) => m.default),
+  serve: () => import("./commands/serve.ts").then((m) => m.default),
   unlock: () => import("./commands/unlock.ts").then((m) => m.default),
 };
 

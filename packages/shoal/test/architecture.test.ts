@@ -18,7 +18,8 @@ const allowed: Record<string, string[]> = {
   "@shoal/clearml-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
   "@shoal/deeplake-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
   shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat", "@shoal/deeplake-compat"],
-  "@shoal/cli": ["shoal", "@shoal/clearml-compat"],
+  "@shoal/viewer": ["shoal", "@shoal/core", "@shoal/storage"],
+  "@shoal/cli": ["shoal", "@shoal/clearml-compat", "@shoal/viewer"],
 };
 
 interface Pkg {

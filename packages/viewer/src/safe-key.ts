@@ -2,9 +2,9 @@ import { UnsafePathError } from "./errors.ts";
 
 /**
  * Turns the part of a request path after `store/` into a store key, or throws UnsafePathError. Each segment is
- * decoded once; what a segment decodes to must itself be free of `%`, `/`, `\`, NUL, `.` and `..`, so a
- * double-encoded `%252e%252e` or an encoded `%2f` cannot turn into a traversal further down (a proxied HTTP store
- * would decode again).
+ * decoded exactly once and must not decode to `.`, `..`, or contain `/`, `\` or NUL. A `%` left after decoding
+ * stays a literal character of the key (file datasets have keys like `1%2E0%2E0.json`): every store adapter
+ * escapes keys itself, so a double-encoded `%252e%252e` names a file called `%2e%2e`, never the parent folder.
  */
 export function keyFromPath(rawPath: string): string {
   if (rawPath === "") throw new UnsafePathError(rawPath, "empty key");
@@ -18,7 +18,7 @@ export function keyFromPath(rawPath: string): string {
       throw new UnsafePathError(rawPath, `malformed percent-encoding in ${JSON.stringify(raw)}`);
     }
     if (segment === "" || segment === "." || segment === "..") throw new UnsafePathError(rawPath, `segment ${JSON.stringify(segment)} is not allowed`);
-    if (/[%/\\\0]/.test(segment)) throw new UnsafePathError(rawPath, `segment ${JSON.stringify(segment)} decodes to a separator, NUL or another escape`);
+    if (/[/\\\0]/.test(segment)) throw new UnsafePathError(rawPath, `segment ${JSON.stringify(segment)} decodes to a separator or NUL`);
     if (/^[A-Za-z]:/.test(segment)) throw new UnsafePathError(rawPath, "drive letters are not allowed");
     return segment;
   });

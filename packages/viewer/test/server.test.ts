@@ -84,7 +84,7 @@ test("no request path reaches outside the dataset root: ../, encoded, double-enc
 });
 
 test("keyFromPath names what it refused and why", () => {
-  for (const raw of ["", "..", "a/../b", "%2e%2e/x", "%252e%252e", "a%2fb", "a\\b", "/abs", "C:%5cx", "a//b", "%zz"]) {
+  for (const raw of ["", "..", "a/../b", "%2e%2e/x", "a%2fb", "a%5cb", "a\\b", "/abs", "C:%5cx", "a//b", "%zz", "a%00b"]) {
     try {
       keyFromPath(raw);
       assert.unreachable(`${raw} was accepted`);
@@ -96,6 +96,8 @@ test("keyFromPath names what it refused and why", () => {
     }
   }
   assert.is(keyFromPath("tensors/images/chunks/ab%20c"), "tensors/images/chunks/ab c");
+  // Decoded once: a double-encoded dot-dot is the literal name "%2e%2e", which no store resolves to a parent.
+  assert.is(keyFromPath("names/%252e%252e"), "names/%2e%2e");
 });
 
 test("api/list lists keys under a prefix, for branches and saved views", async () => {
