@@ -125,7 +125,8 @@ export function normalizeArgs(def: CommandDef, path: string[], tokens: string[])
     }
     const value = inline ?? tokens[++i];
     if (value === undefined) throw new UsageError(`--${kebab(spec.key)} needs a value (see ${command} --help)`, path.join(" "));
-    out.push(`--${spec.key}`, value);
+    // One token: citty would read a value that starts with "-" (a negative number) as a flag of its own.
+    out.push(`--${spec.key}=${value}`);
   }
   for (; i < tokens.length; i++) given.push(tokens[i]!);
   const positionals = given.length;

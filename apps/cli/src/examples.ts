@@ -37,6 +37,7 @@ export const examples: Record<string, string[]> = {
   "files squash": ["shoal files squash --store ./files --name raw-all --ids 3f2a…,9bc1…"],
   "files verify": ["shoal files verify --store ./files --name raw --folder ./work"],
   "files delete": ["shoal files delete --store ./files --name raw --entire"],
+  serve: ["shoal serve ./ds", "shoal serve s3://bucket/ds --port 8080", "shoal serve ./files --files"],
   unlock: ["shoal unlock ./ds", "shoal unlock ./ds --force --json"],
   bench: ["shoal bench loader ./ds --batch 64 --workers 2 --shuffle"],
   "bench loader": ["shoal bench loader ./ds --batch 64 --workers 2 --shuffle --json"],
