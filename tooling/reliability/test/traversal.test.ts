@@ -77,7 +77,7 @@ test("tensor and group names that escape are refused; nothing is written outside
     const ds = await empty(join(root, "ds"));
     for (const name of ESCAPES) {
       await refusedOrInside(`createTensor ${name}`, () => ds.createTensor(name, { dtype: "uint8" }));
-      await refusedOrInside(`createGroup ${name}`, () => ds.createGroup(name));
+      await refusedOrInside(`createGroup ${name}`, async () => ds.createGroup(name));
     }
     await ds.close();
   });
