@@ -107,6 +107,8 @@ function assertTensorName(name: string): void {
   if (typeof name !== "string" || !NAME_RE.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
     throw new InvalidArgumentError(`[shoal] invalid tensor name ${JSON.stringify(name)}: use '/'-separated non-empty segments`);
   }
+  // The name becomes a store key: a backslash or NUL would only fail at the flush, after the tensor was created.
+  if (/[\\\0]/.test(name)) throw new InvalidArgumentError(`[shoal] invalid tensor name ${JSON.stringify(name)}: '\\' and NUL are not allowed (names are '/'-separated)`);
 }
 
 function hiddenName(owner: string, role: string): string {

@@ -69,7 +69,7 @@ function assertNameType(name: unknown, what: string): asserts name is string {
 
 /** A group path: '/'-separated segments without surrounding spaces, '.' or '..'. */
 function assertGroupName(name: unknown, what: string): asserts name is string {
-  if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
+  if (typeof name !== "string" || !/^[^/\s][^/]*(\/[^/\s][^/]*)*$/.test(name) || /[\\\0]/.test(name) || name.split("/").some((s) => s === "." || s === ".." || s.trim() !== s)) {
     throw new InvalidArgumentError(`[shoal] ${what}: invalid group name ${JSON.stringify(name) ?? typeof name}`);
   }
 }
