@@ -138,7 +138,7 @@ export function normalizeArgs(def: CommandDef, path: string[], tokens: string[])
   const missing = expected.slice(positionals).find(([, a]) => a.required !== false && a.default === undefined);
   if (missing) throw new UsageError(`missing ${kebab(missing[0]).toUpperCase()} (${missing[1].description ?? "argument"}) for ${command}; see ${command} --help`, path.join(" "));
   for (const [key, arg] of Object.entries((def.args ?? {}) as Record<string, ArgDef>)) {
-    if (arg.type !== "positional" && arg.required && !out.includes(`--${key}`)) {
+    if (arg.type !== "positional" && arg.required && !out.some((token) => token.startsWith(`--${key}=`))) {
       throw new UsageError(`--${kebab(key)} is required for ${command} (${arg.description ?? ""}); see ${command} --help`, path.join(" "));
     }
   }
