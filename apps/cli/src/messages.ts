@@ -1,3 +1,5 @@
+import { kebab } from "./argv.ts";
+
 /**
  * Library errors explain themselves in library terms (`empty(path, { overwrite: true })`); at the shell the same
  * advice is a flag. This turns one into the other and drops the `[shoal] [files]` tags the library prefixes, so the
@@ -12,8 +14,6 @@ const rewrites: [RegExp, string][] = [
   [/\{ ([a-z][A-Za-z]*): true \}/g, "--$1"],
   [/\bpass ([a-z][A-Za-z]*): true\b/g, "use --$1"],
 ];
-
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function cliMessage(message: string): string {
   let text = message.replace(/^(\s*\[[\w.-]+\])+\s*/, "");

@@ -65,9 +65,9 @@ export async function rowsAsJson(view: DatasetView, names: string[], positions: 
       const picked = col.tensor.slice(positions);
       const shapes = await picked.shapes();
       const dtype = col.tensor.dtype;
+      const stored = await picked.readBytesMany(positions.map((_, r) => r));
       for (let r = 0; r < positions.length; r++) {
-        const { bytes } = await picked.readBytes(r);
-        rows[r]![col.name] = { shape: shapes[r], dtype, compression: col.media, bytes: bytes.byteLength };
+        rows[r]![col.name] = { shape: shapes[r], dtype, compression: col.media, bytes: stored[r]!.bytes.byteLength };
       }
       continue;
     }

@@ -7,6 +7,8 @@ import { progressBar } from "../progress.ts";
 import { rowsAsJson } from "../row-json.ts";
 import { UsageError } from "../usage-error.ts";
 
+const BATCH = 256;
+
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
@@ -55,17 +57,26 @@ export default defineCommand({
     const bar = progressBar("export", { quiet: args.quiet || args.json });
     const written: string[] = [];
     const labelLines: Record<string, unknown>[] = [];
+    const folders = new Set<string>([out]);
     try {
-      for (let i = 0; i < tensor.length; i++) {
-        const [row] = await rowsAsJson(rows, others, [i], false);
-        const { bytes, extension } = await tensor.exportSample(i);
-        const folder = classTensor ? join(out, folderName(row![classTensor])) : out;
-        if (classTensor) await mkdir(folder, { recursive: true });
-        const file = join(folder, `${String(row!.index).padStart(width, "0")}.${extension}`);
-        await writeFile(file, bytes);
-        written.push(file);
-        labelLines.push({ file: file.slice(args.dir.length).replace(/^[/\\]/, ""), ...row });
-        bar.update(i + 1, tensor.length);
+      // Labels are read a batch of rows at a time (one read per tensor per batch), files one sample at a time.
+      for (let start = 0; start < tensor.length; start += BATCH) {
+        const positions = Array.from({ length: Math.min(BATCH, tensor.length - start) }, (_, i) => start + i);
+        const labels = await rowsAsJson(rows, others, positions, false);
+        for (let k = 0; k < positions.length; k++) {
+          const row = labels[k]!;
+          const { bytes, extension } = await tensor.exportSample(positions[k]!);
+          const folder = classTensor ? join(out, folderName(row[classTensor])) : out;
+          if (!folders.has(folder)) {
+            await mkdir(folder, { recursive: true });
+            folders.add(folder);
+          }
+          const file = join(folder, `${String(row.index).padStart(width, "0")}.${extension}`);
+          await writeFile(file, bytes);
+          written.push(file);
+          labelLines.push({ file: file.slice(args.dir.length).replace(/^[/\\]/, ""), ...row });
+          bar.update(start + k + 1, tensor.length);
+        }
       }
     } finally {
       bar.stop();

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { track } from "../session.ts";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { type NDArray, InvalidArgumentError, empty, getSampleCodec, ndarray, read } from "shoal";
 import { listImageFolder } from "../folder.ts";
 import { info, printJson } from "../output.ts";
@@ -8,6 +8,18 @@ import { progressBar } from "../progress.ts";
 import { UsageError } from "../usage-error.ts";
 
 const isPng = (path: string) => /\.png$/i.test(path);
+
+/** The first bytes of a file: a PNG's bit depth sits in its IHDR chunk, within the first 33. */
+async function readHead(path: string, length = 64): Promise<Uint8Array> {
+  const file = await open(path);
+  try {
+    const buffer = new Uint8Array(length);
+    const { bytesRead } = await file.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
 
 /** 16-bit → 8-bit by rounding v / 257, which maps 0 → 0 and 65535 → 255 exactly (ImageMagick's own depth reduction). */
 function toUint8(image: NDArray): NDArray {
@@ -36,7 +48,7 @@ export default defineCommand({
     // Headers only: decide the tensor's dtype before writing anything, so a refused import leaves nothing behind.
     const sixteen = new Set<string>();
     for (const f of files) {
-      if (isPng(f.path) && png.readInfo(await readFile(f.path)).dtype === "uint16") sixteen.add(f.path);
+      if (isPng(f.path) && png.readInfo(await readHead(f.path)).dtype === "uint16") sixteen.add(f.path);
     }
     const dtype = args.dtype ?? (sixteen.size > 0 && sixteen.size === files.length ? "uint16" : "uint8");
     if (dtype === "uint8" && sixteen.size > 0 && args.dtype === undefined) {
