@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 // Property-style checks of writes that cross chunk boundaries: random sample sizes and call mixes (append, extend,
 // extendBatch, flushes in between) against a 1 KiB maxChunkSize, for every encoding, read back every way the engine
 // offers before a flush, after it, and after a reopen from the store (MemoryStore and FileStore).
