@@ -172,7 +172,7 @@ const sum = (rs, key) => rs.reduce((s, x) => s + x[key], 0);
 for (const r of runtimeNames) {
   const mine = results.filter((x) => x.runtimeName === r);
   const skippedNote = sum(mine, "skipped") ? `, ${sum(mine, "skipped")} skipped` : "";
-  if (broken.has(r)) console.log(`${r}: not run (${broken.get(r)}), counted as one failure`);
+  if (broken.has(r)) console.log(`${r}: not run, counted as one failure: ${broken.get(r)}`);
   else console.log(`${r}: ${sum(mine, "passed")} passed, ${sum(mine, "failed")} failed${skippedNote} in ${mine.length} files`);
 }
 if (files.length === 0) {
