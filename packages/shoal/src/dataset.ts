@@ -33,6 +33,7 @@ import { Tensor, type TensorHost } from "./tensor.ts";
 import { DatasetView, ViewEntry } from "./dataset-view.ts";
 import { CommitSource } from "./commit-source.ts";
 import type { WriteLock } from "./write-lock.ts";
+import { type Visualization, type VisualizeOptions, visualizeDataset } from "./visualize.ts";
 
 /** Options of `createTensor`: the htype options of @shoal/htypes plus the engine's hidden-tensor switches. */
 export interface CreateTensorOpts extends Omit<CreateTensorOptions, "name"> {
@@ -136,6 +137,10 @@ export class Dataset implements TensorHost {
   }
   get readOnly(): boolean {
     return this.#readOnly;
+  }
+  /** True after close() or delete(): the object can no longer be used. */
+  get closed(): boolean {
+    return this.#closed;
   }
   /** Rows: the shortest visible tensor's length (Deep Lake's `len(ds)`). */
   get numSamples(): number {
@@ -560,6 +565,15 @@ export class Dataset implements TensorHost {
     this.#engine.clearCache();
     for (const pending of this.#commitSources.values()) void pending.then((s) => s.engine.clearCache(), () => undefined);
     this.#commitSources.clear();
+  }
+
+  /**
+   * Deep Lake's `ds.visualize()`: starts the viewer (`@shoal/viewer`, an optional peer) on this dataset, in-memory
+   * ones included, after flushing pending writes so the page sees them; prints the URL unless `quiet`. Node, Bun and
+   * Deno. Stop it with the result's close().
+   */
+  visualize(opts: VisualizeOptions = {}): Promise<Visualization> {
+    return visualizeDataset(this, opts);
   }
 
   /** Flushes and releases the write lock; the object is unusable afterwards. */

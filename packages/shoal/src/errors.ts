@@ -72,3 +72,12 @@ export class DeepLakeDatasetError extends ShoalError {
     this.version = version;
   }
 }
+
+/** `ds.visualize()` needs the optional peer `@shoal/viewer`, which is not installed beside shoal. */
+export class ViewerNotInstalledError extends ShoalError {
+  readonly entry: string;
+  constructor(entry: string, options?: ShoalErrorOptions) {
+    super("ViewerNotInstalledError", `[shoal] ds.visualize() needs ${entry}, which is not installed: npm install @shoal/viewer`, options);
+    this.entry = entry;
+  }
+}

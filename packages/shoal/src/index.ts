@@ -19,6 +19,7 @@ export type { MergeOptions } from "./merge.ts";
 export type { SummaryRow } from "./summary.ts";
 export { toNpy, fromNpy } from "./npy.ts";
 export * from "./errors.ts";
+export type { Visualization, VisualizeOptions } from "./visualize.ts";
 export { importDeepLake } from "./deeplake-import.ts";
 export type { ImportDeepLakeOptions, MissingSamples } from "./deeplake-import.ts";
 export { openDeepLake } from "./deeplake.ts";
