@@ -25,6 +25,8 @@ export interface VisualizeOptions {
 export interface Visualization {
   /** The page's URL, token included when there is one. */
   url: string;
+  /** The random path segment in the URL, when there is one (a non-loopback host, or `token: true`). */
+  token: string | undefined;
   /** Whether `open: true` started the platform's opener. */
   opened: boolean;
   /** Stops the server; the dataset stays open. */

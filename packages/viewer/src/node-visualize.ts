@@ -12,7 +12,7 @@ export type { Visualization, VisualizeOptions };
  * from the dataset's own store, so in-memory datasets work too. Pending writes are flushed first so the page, which
  * reads the store, sees them. Prints the URL unless `quiet`; `open` also starts the platform's opener.
  */
-export async function visualize(ds: Dataset, opts: VisualizeOptions = {}): Promise<Visualization & Pick<ViewerServer, "token" | "requests">> {
+export async function visualize(ds: Dataset, opts: VisualizeOptions = {}): Promise<Visualization & Pick<ViewerServer, "requests">> {
   if (!(ds instanceof Dataset)) {
     const got = ds === null ? "null" : typeof ds === "object" ? `an object (${Object.getPrototypeOf(ds)?.constructor?.name ?? "no prototype"})` : typeof ds;
     throw new ViewerOptionError(`visualize needs a shoal Dataset (from load(), empty() or dataset()), got ${got}`);
