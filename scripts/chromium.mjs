@@ -81,11 +81,6 @@ export class ChromiumRuntime {
     }
   }
 
-  async version() {
-    await (this.#starting ??= this.#start());
-    return `Chromium ${this.#browser.version()}`;
-  }
-
   async close() {
     if (!this.#starting) return;
     await this.#starting.catch(() => {});
@@ -158,7 +153,6 @@ async function bundle(file, root) {
       target: "es2022",
       write: false,
       outfile: join(tmpdir(), "shoal-chromium-bundle.js"),
-      sourcemap: "inline",
       logLevel: "silent",
       absWorkingDir: root,
     });

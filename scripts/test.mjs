@@ -132,10 +132,13 @@ function spawnFile(runtimeName, file) {
 }
 
 // Say which binaries run the tests, so a wrong PATH (e.g. node24 shadowing the machine's node) shows in the log.
-// A runtime that cannot start is one failure with its reason, never a silent skip of its files.
+const filesOn = (r) => files.filter((f) => runtimesOf(f).includes(r));
+// A runtime that cannot start is one failure with its reason, never a silent skip of its files. The browser is
+// needed only when some file runs there (a package outside BROWSER_SUITES tests without it).
 const broken = new Map();
 for (const name of runtimeNames) {
   if (name === "chromium") {
+    if (filesOn(name).length === 0) continue;
     const why = chromiumMissing();
     if (why) broken.set(name, why);
     else console.log(`runtime chromium ${CHROMIUM}: ${spawnSync(CHROMIUM, ["--version"], { encoding: "utf8" }).stdout.trim()}`);
@@ -147,7 +150,7 @@ for (const name of runtimeNames) {
 }
 for (const [name, why] of broken) console.log(`FAIL runtime ${name}: ${why}`);
 
-const jobs = runtimeNames.filter((r) => !broken.has(r)).flatMap((r) => files.filter((f) => runtimesOf(f).includes(r)).map((f) => [r, f]));
+const jobs = runtimeNames.filter((r) => !broken.has(r)).flatMap((r) => filesOn(r).map((f) => [r, f]));
 const results = [];
 let next = 0;
 async function worker() {
