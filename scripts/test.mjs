@@ -2,7 +2,8 @@
 // Usage: node scripts/test.mjs [--no-build] [--runtimes node,bun] [--dir packages/storage] [--filter text] [--exclude text]
 // A test file whose first lines hold `// @runtimes node,bun` runs on those runtimes only. Without the header a file
 // runs on node, node24, bun and deno, and also in `chromium` when it belongs to one of BROWSER_SUITES: there a test
-// that needs node: APIs (fs, child processes, servers) says so with `// @runtimes node,node24,bun,deno`.
+// that needs node: APIs (fs, child processes, servers) says so with `// @runtimes node,node24,bun,deno`; elsewhere a
+// header naming chromium brings a file into the browser (packages/shoal/test/visualize-browser.test.ts).
 // The chromium runtime (scripts/chromium.mjs) runs unless --runtimes leaves it out; a missing browser fails the run.
 // A test that needs a fixture absent from this checkout prints `skipped: <fixture> absent: <test>`; those are counted,
 // and SHOAL_FAIL_ON_SKIP=1 (set by .ci/run when shared/ is present) fails the run on any of them.
