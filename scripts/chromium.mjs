@@ -56,9 +56,12 @@ export class ChromiumRuntime {
       if (/Duration:/.test(m.text())) finished("done");
     });
     // An uncaught error or unhandled rejection fails the file, as it would end a Node process with a non-zero code.
+    // It may come before uvu ever runs (a module that throws while loading), so the page ends a moment later
+    // instead of waiting out the timeout; a report already on its way still arrives in that moment.
     page.on("pageerror", (e) => {
       text += `uncaught in the page: ${e.stack ?? e.message}\n`;
       code = 1;
+      setTimeout(() => finished("error"), 1000);
     });
     page.on("crash", () => {
       text += "the page crashed\n";

@@ -1,8 +1,9 @@
 // @runtimes node
 // The chromium leg of scripts/test.mjs counts what happened in the page: passes, failed assertions, an uncaught
-// error, a file that cannot be bundled for a browser, a file that never finishes, and a missing browser. Probe test
-// files are written into a dot folder of this package (the runner's walk of the repository skips dot folders) and
-// the runner is started on that folder alone. It drives the runner itself, so it runs on Node only.
+// error, a module that throws while loading, a file that cannot be bundled for a browser, a file that never
+// finishes, and a missing browser. Probe test files are written into a dot folder of this package (the runner's walk
+// of the repository skips dot folders) and the runner is started on that folder alone. It drives the runner itself,
+// so it runs on Node only.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -31,6 +32,12 @@ test.run();
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 test("never runs", () => void readFileSync);
+test.run();
+`,
+  "load-error.test.ts": `// @runtimes chromium
+import { test } from "uvu";
+await Promise.reject(new Error("probe-load-error"));
+test("never registered", () => {});
 test.run();
 `,
   "never.test.ts": `// @runtimes chromium
@@ -66,7 +73,7 @@ test.before(() => {
 });
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
-test("passes, failed assertions, uncaught errors, unbundlable files and hangs are each counted", () => {
+test("passes, failed assertions, uncaught errors, load errors, unbundlable files and hangs are each counted", () => {
   const { code, out, lines } = runner(root, {});
   const rel = (name: string) => relative(repo, join(dir, name));
   const line = (name: string) => lines.find((l) => l.includes(` ${rel(name)} `)) ?? "";
@@ -77,10 +84,12 @@ test("passes, failed assertions, uncaught errors, unbundlable files and hangs ar
   assert.match(line("node-import.test.ts"), /^FAIL chromium .* 0 passed, 1 failed/, out);
   assert.match(out, "cannot bundle");
   assert.match(out, "// @runtimes node,node24,bun,deno");
+  assert.match(line("load-error.test.ts"), /^FAIL chromium .* 0 passed, 1 failed \([0-7]\.\d+s\)$/, `fails without waiting out the timeout\n${out}`);
+  assert.match(out, "probe-load-error");
   assert.match(line("never.test.ts"), /TIMEOUT$/, out);
   assert.is(line("plain.test.ts"), "", "a headerless file outside the browser suites stays off chromium");
-  assert.ok(lines.includes("chromium: 3 passed, 4 failed in 4 files"), out);
-  assert.is(lines.at(-1), "3 passed, 4 failed");
+  assert.ok(lines.includes("chromium: 3 passed, 5 failed in 5 files"), out);
+  assert.is(lines.at(-1), "3 passed, 5 failed");
   assert.is(code, 1);
 });
 
