@@ -123,6 +123,8 @@ test("writes to a read-only dataset are refused; a second writer is refused whil
   await rejects(ro.commit("m"), "ReadOnlyModeError");
   const e = await rejects(load(store), "DatasetLockedError");
   assert.match((e as Error).message, /open for writing/);
+  // The advice names an option load() has (it used to say { lock: false }, which load() ignores).
+  assert.match((e as Error).message, "{ lockEnabled: false }");
   await ds.close();
   const second = await load(store);
   assert.is(second.tensor("x").length, 2);
