@@ -193,12 +193,11 @@ test("a ClearML-style file dataset uploaded and finalized through the faults rea
     let fd: FileDataset | undefined;
     for (let attempt = 0; attempt < 6 && !fd?.isFinal(); attempt++) {
       // Every step is resumable: a failed one is redone by the next attempt on the same draft.
-      const step = await write(`file dataset attempt ${attempt}`, async () => {
+      await write(`file dataset attempt ${attempt}`, async () => {
         fd ??= await FileDataset.create({ storage: faulty, project: "p", name: "faults" });
         if (Object.keys(fd.fileEntries).length === 0) await fd.addFiles(src);
         await fd.finalize({ autoUpload: true, uploadOptions: { chunkSizeMB: 0.001 } });
       });
-      void step;
     }
     assert.ok(fd?.isFinal(), "the file dataset was finalized within 6 attempts");
     const cleanFd = await FileDataset.get({ storage: store(s3.endpoint, "files"), id: fd!.id });
