@@ -3,7 +3,7 @@
  * engine holds the data, @shoal/htypes validates every sample first, @shoal/vcs publishes versions.
  * @module
  */
-import { InvalidArgumentError, ReadOnlyModeError, dtypeInfo, isDType, shapeSize } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError, dtypeInfo, isDType, isShoalError, shapeSize } from "@shoal/core";
 import type { DatasetEngine, TensorEngine, TensorSpec } from "@shoal/chunks";
 import { TensorAlreadyExistsError, TensorDoesNotExistError } from "@shoal/chunks";
 import { type CreateTensorOptions, type SampleInput, resolveTensorMeta } from "@shoal/htypes";
@@ -576,10 +576,24 @@ export class Dataset implements TensorHost {
     return visualizeDataset(this, opts);
   }
 
-  /** Flushes and releases the write lock; the object is unusable afterwards. */
+  /**
+   * Flushes and releases the write lock; the object is unusable afterwards. When the flush fails because another
+   * writer published the branch first (ConcurrentWriteError), the session ends anyway and the error is rethrown: its
+   * work can never be published on the head it started from, and keeping the lock would block every other writer.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.flush();
+    try {
+      await this.flush();
+    } catch (e) {
+      if (!isShoalError(e, "ConcurrentWriteError")) throw e;
+      await this.#end();
+      throw e;
+    }
+    await this.#end();
+  }
+
+  async #end(): Promise<void> {
     await this.#writeLock?.release();
     this.#closed = true;
     this.#readOnly = true;
