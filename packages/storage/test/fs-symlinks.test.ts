@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 // Symlinks in a FileStore folder: links that lead outside the root are refused for every operation (they used to be
 // followed: get("link") returned the outside file), links that stay inside work as their targets.
 import { expectCode } from "@shoal/testing";
