@@ -17,9 +17,11 @@ const allowed: Record<string, string[]> = {
   "@shoal/loader": ["@shoal/core", "@shoal/codecs", "@shoal/views"],
   "@shoal/clearml-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
   "@shoal/deeplake-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
-  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat", "@shoal/deeplake-compat"],
+  "@shoal/compute": ["@shoal/core", "@shoal/codecs"],
+  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat", "@shoal/deeplake-compat", "@shoal/compute"],
+  "@shoal/queue": ["shoal", "@shoal/core", "@shoal/compute"],
   "@shoal/viewer": ["shoal", "@shoal/core", "@shoal/storage"],
-  "@shoal/cli": ["shoal", "@shoal/clearml-compat", "@shoal/viewer"],
+  "@shoal/cli": ["shoal", "@shoal/clearml-compat", "@shoal/viewer", "@shoal/compute", "@shoal/queue"],
 };
 
 interface Pkg {
