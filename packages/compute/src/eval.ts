@@ -9,7 +9,7 @@ import { TransformError, TransformOutputError } from "./errors.ts";
 import { type ComputeInputLike, toInput } from "./input.ts";
 import type { Columns } from "./output.ts";
 import { stderrBar } from "./progress.ts";
-import { type TaskResult, runSamples } from "./run.ts";
+import { type RunMode, type TaskResult, runTask } from "./run.ts";
 import type { Transform } from "./transform.ts";
 import { type Runner, type WorkerSpawner, threadPool } from "./workers/pool.ts";
 
@@ -75,13 +75,13 @@ export async function evaluate(transform: Transform, inputLike: ComputeInputLike
   if (from > input.length) throw new InvalidArgumentError(`[shoal] resumeFrom ${from} is past the input's end (${input.length} samples)`);
   const total = input.length - from;
   const progress = opts.onProgress ?? (opts.progressbar ? stderrBar(transform.stages.map((s) => s.name).join(" → ")) : undefined);
-  const runner = startRunner(transform, o, opts.spawner, encodings(target));
+  const runner = startRunner(transform, o, opts.spawner, encodings(target), "transform");
   const result: EvalResult = { samples: 0, rows: 0, skipped: [], rejectedRows: [], commits: [] };
   try {
     const blockSize = o.checkpoint > 0 ? o.checkpoint : Math.max(total, 1);
     for (let blockStart = from; blockStart < input.length; blockStart += blockSize) {
       const blockEnd = Math.min(input.length, blockStart + blockSize);
-      const size = opts.batchSize ?? Math.max(1, Math.min(256, Math.ceil((blockEnd - blockStart) / (runner.slots * 4))));
+      const size = opts.batchSize ?? defaultTaskSize(blockEnd - blockStart, runner.slots);
       const tasks: [number, number][] = [];
       for (let s = blockStart; s < blockEnd; s += size) tasks.push([s, Math.min(blockEnd, s + size)]);
       const results = await runAll(tasks, runner, input.read, () => {
@@ -107,6 +107,48 @@ export async function evaluate(transform: Transform, inputLike: ComputeInputLike
   } finally {
     runner.close();
   }
+}
+
+export interface FilterEvalOptions {
+  numWorkers?: number;
+  scheduler?: "serial" | "threads" | "processes";
+  progressbar?: boolean;
+  onProgress?: (done: number, total: number) => void;
+  batchSize?: number;
+  spawner?: WorkerSpawner;
+  signal?: AbortSignal;
+}
+
+/**
+ * Deep Lake's `ds.filter(fn(args), num_workers=…)`: `fn(sample, ...args)` of a one-stage transform decides per input
+ * sample; returns the positions kept, in input order.
+ */
+export async function filterPositions(transform: Transform, inputLike: ComputeInputLike, opts: FilterEvalOptions = {}): Promise<Uint32Array> {
+  const o = checkOptions(opts);
+  if (transform.stages.length !== 1) throw new InvalidArgumentError(`[shoal] filter takes one compute function, not a pipeline of ${transform.stages.length}`);
+  const input = toInput(inputLike);
+  const progress = opts.onProgress ?? (opts.progressbar ? stderrBar(`filter ${transform.stages[0]!.name}`) : undefined);
+  const runner = startRunner(transform, o, opts.spawner, {}, "filter");
+  try {
+    const size = opts.batchSize ?? defaultTaskSize(input.length, runner.slots);
+    const tasks: [number, number][] = [];
+    for (let s = 0; s < input.length; s += size) tasks.push([s, Math.min(input.length, s + size)]);
+    let done = 0;
+    const results = await runAll(tasks, runner, input.read, () => opts.signal?.throwIfAborted(), (n) => progress?.((done += n), input.length));
+    const kept: number[] = [];
+    results.forEach((r, t) => {
+      const keep = r.columns.keep as number[];
+      for (let k = 0; k < keep.length; k++) if (keep[k]) kept.push(tasks[t]![0] + k);
+    });
+    return Uint32Array.from(kept);
+  } finally {
+    runner.close();
+  }
+}
+
+/** Enough tasks to keep every worker busy and even out slow ones, without paying a message per sample. */
+function defaultTaskSize(samples: number, slots: number): number {
+  return Math.max(1, Math.min(256, Math.ceil(samples / (slots * 4))));
 }
 
 function checkOptions(opts: EvalOptions): { workers: number; scheduler: Scheduler; checkpoint: number; resumeFrom: number; ignoreErrors: boolean } {
@@ -143,9 +185,15 @@ function encodings(target: ComputeTarget): Record<string, string> {
   return out;
 }
 
-function startRunner(transform: Transform, o: { workers: number; scheduler: Scheduler; ignoreErrors: boolean }, spawner: WorkerSpawner | undefined, encode: Record<string, string>): Runner {
+function startRunner(
+  transform: Transform,
+  o: { workers: number; scheduler: Scheduler; ignoreErrors: boolean },
+  spawner: WorkerSpawner | undefined,
+  encode: Record<string, string>,
+  mode: RunMode,
+): Runner {
   if (o.scheduler === "serial") {
-    return { slots: 1, run: (start, samples) => runSamples(transform.stages, samples, start, o.ignoreErrors), close() {} };
+    return { slots: 1, run: (start, samples) => runTask(mode, transform.stages, samples, start, o.ignoreErrors), close() {} };
   }
   const missing = transform.stages.find((s) => s.module === undefined);
   if (missing) {
@@ -153,7 +201,7 @@ function startRunner(transform: Transform, o: { workers: number; scheduler: Sche
       `[shoal] scheduler "${o.scheduler}" imports transform ${JSON.stringify(missing.name)} in each worker: declare it with compute(fn, { module: import.meta.url }) and export it`,
     );
   }
-  return threadPool(transform.stages, { workers: o.workers, kind: o.scheduler as "threads" | "processes", ignoreErrors: o.ignoreErrors, encode, spawner });
+  return threadPool(transform.stages, { workers: o.workers, mode, kind: o.scheduler as "threads" | "processes", ignoreErrors: o.ignoreErrors, encode, spawner });
 }
 
 /**
@@ -180,12 +228,15 @@ async function runAll(
         results[i] = await runner.run(s, await read(s, e));
         onDone(e - s);
       } catch (err) {
-        if (failed === undefined || i < failed.i) failed = { err, i };
+        // Read through a cast: the loop condition narrowed `failed` to undefined, but other lanes set it meanwhile.
+        const earlier = failed as { err: unknown; i: number } | undefined;
+        if (earlier === undefined || i < earlier.i) failed = { err, i };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(runner.slots, tasks.length) }, lane));
-  if (failed !== undefined) throw failed.err;
+  const first = failed as { err: unknown; i: number } | undefined;
+  if (first !== undefined) throw first.err;
   return results;
 }
 

@@ -31,7 +31,8 @@ export function toInput(input: ComputeInputLike): ComputeInput {
 function asSource(input: unknown): TensorSource | undefined {
   if (typeof input !== "object" || input === null) return undefined;
   const o = input as { view?: unknown; source?: unknown };
-  for (const candidate of [typeof o.view === "object" ? o.view : undefined, o.source, input]) {
+  // The input itself first: a View also has a `source`, the whole dataset under it.
+  for (const candidate of [input, typeof o.view === "object" ? o.view : undefined, o.source]) {
     if (isSource(candidate)) return candidate;
   }
   return undefined;

@@ -14,6 +14,9 @@ export interface RunnableStage {
   readonly args: readonly unknown[];
 }
 
+/** `transform`: stages append rows to `out`; `filter`: one stage returns whether to keep each sample. */
+export type RunMode = "transform" | "filter";
+
 export interface TaskResult {
   columns: Columns;
   rows: number;
@@ -78,4 +81,27 @@ async function runOne(stages: readonly RunnableStage[], sample: unknown, index: 
     inputs = out.rows();
   }
   return out;
+}
+
+/**
+ * Filter mode: `fn(sample, ...args)` returns whether to keep the sample (Deep Lake's compute filter). The verdicts
+ * come back as the `keep` column, one 0/1 per input sample.
+ */
+export async function runPredicate(stages: readonly RunnableStage[], samples: readonly unknown[], start: number): Promise<TaskResult> {
+  const stage = stages[0]!;
+  const keep = new Array<number>(samples.length);
+  for (let k = 0; k < samples.length; k++) {
+    try {
+      keep[k] = (await (stage.fn as unknown as (s: unknown, ...a: unknown[]) => unknown)(samples[k], ...stage.args)) ? 1 : 0;
+    } catch (e) {
+      if (isShoalError(e, "TransformError")) throw e;
+      throw new TransformError(stage.name, start + k, describeSample(samples[k]), e instanceof Error ? e.message : String(e), { cause: e });
+    }
+  }
+  return { columns: { keep }, rows: samples.length, skipped: [] };
+}
+
+/** The loop a worker or the serial scheduler runs for one task. */
+export function runTask(mode: RunMode, stages: readonly RunnableStage[], samples: readonly unknown[], start: number, ignoreErrors: boolean): Promise<TaskResult> {
+  return mode === "filter" ? runPredicate(stages, samples, start) : runSamples(stages, samples, start, ignoreErrors);
 }

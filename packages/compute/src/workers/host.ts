@@ -11,8 +11,8 @@ export interface WorkerHost {
   terminate(): void;
 }
 
-/** Starts one worker. */
-export type WorkerSpawner = () => WorkerHost;
+/** Starts one worker; `typescript` says the transform modules it will import are .ts files. */
+export type WorkerSpawner = (opts?: { typescript?: boolean }) => WorkerHost;
 
 interface WebWorkerLike {
   postMessage(message: unknown, transfer: Transferable[]): void;
@@ -49,14 +49,15 @@ interface NodeWorkerLike extends EmitterLike {
 export type NodeWorkerCtor = new (url: URL, options?: { workerData?: unknown }) => NodeWorkerLike;
 
 /** True when this Node cannot load .ts modules itself (native type stripping arrived in 22.6, on by default in 23.6). */
-export function needsTsBoot(url: URL): boolean {
+export function needsTsBoot(url: URL, typescriptModules = false): boolean {
   const features = (globalThis as { process?: { features?: { typescript?: unknown }; versions?: { bun?: string; deno?: string } } }).process;
-  return url.pathname.endsWith(".ts") && !features?.features?.typescript && !features?.versions?.bun && !features?.versions?.deno;
+  const stripsTypes = Boolean(features?.features?.typescript || features?.versions?.bun || features?.versions?.deno);
+  return !stripsTypes && (typescriptModules || url.pathname.endsWith(".ts"));
 }
 
 export function nodeWorkerSpawner(Ctor: NodeWorkerCtor, url: URL): WorkerSpawner {
-  return () => {
-    const w = needsTsBoot(url) ? new Ctor(new URL("./tsx-boot-node.mjs", import.meta.url), { workerData: { shoalWorkerEntry: url.href } }) : new Ctor(url);
+  return (opts) => {
+    const w = needsTsBoot(url, opts?.typescript) ? new Ctor(new URL("./tsx-boot-node.mjs", import.meta.url), { workerData: { shoalWorkerEntry: url.href } }) : new Ctor(url);
     return emitterHost(w, (m, t) => w.postMessage(m, t), () => void w.terminate());
   };
 }
@@ -69,8 +70,8 @@ export type ForkFn = (modulePath: string, args: string[], options: { serializati
 
 /** Child processes (Node, Bun) running `url`, talking over IPC with structured-clone serialization. */
 export function processSpawner(fork: ForkFn, url: URL, execArgv: string[] = []): WorkerSpawner {
-  return () => {
-    const tsArgs = needsTsBoot(url) ? ["--import", "tsx"] : [];
+  return (opts) => {
+    const tsArgs = needsTsBoot(url, opts?.typescript) ? ["--import", "tsx"] : [];
     const child = fork(decodeURIComponent(url.pathname), [], { serialization: "advanced", execArgv: [...tsArgs, ...execArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     return emitterHost(child, (m) => void child.send(m), () => void child.kill());
   };

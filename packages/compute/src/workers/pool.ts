@@ -6,7 +6,7 @@
  */
 import { ShoalError } from "@shoal/core";
 import { ComputeWorkerError, TransformError, TransformOutputError } from "../errors.ts";
-import type { TaskResult } from "../run.ts";
+import type { RunMode, TaskResult } from "../run.ts";
 import type { Stage } from "../transform.ts";
 import type { WorkerHost, WorkerSpawner } from "./host.ts";
 import type { FromWorker, StageRef, WireError } from "./protocol.ts";
@@ -16,6 +16,7 @@ export type { WorkerSpawner } from "./host.ts";
 
 export interface PoolOptions {
   workers: number;
+  mode: RunMode;
   kind: "threads" | "processes";
   ignoreErrors: boolean;
   /** Tensors whose array samples workers encode with the tensor's sample codec (e.g. `{ images: "jpeg" }`). */
@@ -61,7 +62,7 @@ export function threadPool(stages: readonly Stage[], opts: PoolOptions): Runner 
   };
 
   for (let w = 0; w < opts.workers; w++) {
-    const host = spawn();
+    const host = spawn({ typescript: refs.some((r) => /\.[cm]?ts$/.test(new URL(r.module, "file:///").pathname)) });
     let readyResolve!: () => void;
     let readyReject!: (e: unknown) => void;
     const ready = new Promise<void>((res, rej) => {
@@ -92,7 +93,7 @@ export function threadPool(stages: readonly Stage[], opts: PoolOptions): Runner 
         fail(e);
       },
     );
-    host.post({ type: "init", stages: refs, ignoreErrors: opts.ignoreErrors, encode: opts.encode }, []);
+    host.post({ type: "init", stages: refs, mode: opts.mode, ignoreErrors: opts.ignoreErrors, encode: opts.encode }, []);
     slots.push(slot);
   }
 

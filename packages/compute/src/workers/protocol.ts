@@ -3,7 +3,7 @@
  * each stage's module and takes the named export.
  * @module
  */
-import type { TaskResult } from "../run.ts";
+import type { RunMode, TaskResult } from "../run.ts";
 
 export interface StageRef {
   name: string;
@@ -13,7 +13,7 @@ export interface StageRef {
 }
 
 export type ToWorker =
-  | { type: "init"; stages: StageRef[]; ignoreErrors: boolean; encode: Record<string, string> }
+  | { type: "init"; stages: StageRef[]; mode: RunMode; ignoreErrors: boolean; encode: Record<string, string> }
   | { type: "task"; id: number; start: number; samples: unknown[] };
 
 export interface WireError {

@@ -5,7 +5,7 @@
 import { ShoalError, isShoalError } from "@shoal/core";
 import { ComputeWorkerError } from "../errors.ts";
 import { encodeColumns, loadEncoders } from "../encode.ts";
-import { type RunnableStage, type TaskResult, runSamples } from "../run.ts";
+import { type RunMode, type RunnableStage, runTask } from "../run.ts";
 import { FUNCTION, type TransformFunction } from "../transform.ts";
 import type { FromWorker, StageRef, ToWorker, WireError } from "./protocol.ts";
 
@@ -14,12 +14,14 @@ export type Reply = (message: FromWorker, transfer: ArrayBuffer[]) => void;
 export function createServer(reply: Reply): (message: ToWorker) => Promise<void> {
   let stages: RunnableStage[] | undefined;
   let ignoreErrors = false;
+  let mode: RunMode = "transform";
   let encoders: Awaited<ReturnType<typeof loadEncoders>> = new Map();
   return async (message) => {
     if (message.type === "init") {
       try {
         stages = await Promise.all(message.stages.map(load));
         ignoreErrors = message.ignoreErrors;
+        mode = message.mode ?? "transform";
         encoders = await loadEncoders(message.encode ?? {});
         reply({ type: "ready" }, []);
       } catch (e) {
@@ -29,7 +31,7 @@ export function createServer(reply: Reply): (message: ToWorker) => Promise<void>
     }
     try {
       if (!stages) throw new ComputeWorkerError("[shoal] compute worker got a task before its stages");
-      const result = await runSamples(stages, message.samples, message.start, ignoreErrors);
+      const result = await runTask(mode, stages, message.samples, message.start, ignoreErrors);
       const transfer = encodeColumns(result.columns, encoders);
       reply({ type: "result", id: message.id, result }, transfer);
     } catch (e) {
