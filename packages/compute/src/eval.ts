@@ -41,6 +41,11 @@ export interface EvalOptions {
   ignoreErrors?: boolean;
   /** Commit every this many input samples, so a failure keeps the work done so far; resume with `resumeFrom`. */
   checkpointInterval?: number;
+  /**
+   * Append to the dataset every this many input samples instead of once at the end, so memory holds one block.
+   * A failure then keeps the rows of the blocks before it (uncommitted): for ingest into a new dataset.
+   */
+  writeInterval?: number;
   /** First input index to process: `err.completed` of a failed checkpointed run. */
   resumeFrom?: number;
   /** Input samples per task (default: enough tasks to keep every worker busy). */
@@ -78,7 +83,7 @@ export async function evaluate(transform: Transform, inputLike: ComputeInputLike
   const runner = startRunner(transform, o, opts.spawner, encodings(target), "transform");
   const result: EvalResult = { samples: 0, rows: 0, skipped: [], rejectedRows: [], commits: [] };
   try {
-    const blockSize = o.checkpoint > 0 ? o.checkpoint : Math.max(total, 1);
+    const blockSize = o.checkpoint > 0 ? o.checkpoint : o.writeInterval > 0 ? o.writeInterval : Math.max(total, 1);
     for (let blockStart = from; blockStart < input.length; blockStart += blockSize) {
       const blockEnd = Math.min(input.length, blockStart + blockSize);
       const size = opts.batchSize ?? defaultTaskSize(blockEnd - blockStart, runner.slots);
@@ -151,7 +156,7 @@ function defaultTaskSize(samples: number, slots: number): number {
   return Math.max(1, Math.min(256, Math.ceil(samples / (slots * 4))));
 }
 
-function checkOptions(opts: EvalOptions): { workers: number; scheduler: Scheduler; checkpoint: number; resumeFrom: number; ignoreErrors: boolean } {
+function checkOptions(opts: EvalOptions): { workers: number; scheduler: Scheduler; checkpoint: number; writeInterval: number; resumeFrom: number; ignoreErrors: boolean } {
   if (typeof opts !== "object" || opts === null) throw new InvalidArgumentError("[shoal] eval options must be an object");
   const workers = opts.numWorkers ?? 0;
   if (!Number.isInteger(workers) || workers < 0) throw new InvalidArgumentError(`[shoal] numWorkers must be a whole number ≥ 0, got ${String(workers)}`);
@@ -163,6 +168,8 @@ function checkOptions(opts: EvalOptions): { workers: number; scheduler: Schedule
   const checkpoint = opts.checkpointInterval ?? 0;
   if (typeof checkpoint !== "number" || Number.isNaN(checkpoint)) throw new InvalidArgumentError("[shoal] checkpointInterval must be a number");
   if (checkpoint > 0 && !Number.isInteger(checkpoint)) throw new InvalidArgumentError(`[shoal] checkpointInterval must be a whole number, got ${checkpoint}`);
+  const writeInterval = opts.writeInterval ?? 0;
+  if (!Number.isInteger(writeInterval) || writeInterval < 0) throw new InvalidArgumentError(`[shoal] writeInterval must be a whole number ≥ 0, got ${String(writeInterval)}`);
   const resumeFrom = opts.resumeFrom ?? 0;
   if (!Number.isInteger(resumeFrom) || resumeFrom < 0) throw new InvalidArgumentError(`[shoal] resumeFrom must be a whole number ≥ 0, got ${String(resumeFrom)}`);
   if (opts.batchSize !== undefined && (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)) {
@@ -171,7 +178,7 @@ function checkOptions(opts: EvalOptions): { workers: number; scheduler: Schedule
   for (const k of ["onProgress"] as const) {
     if (opts[k] !== undefined && typeof opts[k] !== "function") throw new InvalidArgumentError(`[shoal] ${k} must be a function`);
   }
-  return { workers: scheduler === "serial" ? 0 : Math.max(1, workers), scheduler, checkpoint: Math.max(0, checkpoint), resumeFrom, ignoreErrors: opts.ignoreErrors === true };
+  return { workers: scheduler === "serial" ? 0 : Math.max(1, workers), scheduler, checkpoint: Math.max(0, checkpoint), writeInterval, resumeFrom, ignoreErrors: opts.ignoreErrors === true };
 }
 
 /** The sample compression of each tensor of the target that has one. */

@@ -86,6 +86,17 @@ test("checkpoints commit every interval; a failure keeps them and says where to 
   assert.equal(ds.columns.value, range(40).filter((x) => x !== 25));
 });
 
+test("writeInterval appends block by block: memory for one block, earlier blocks kept on failure", async () => {
+  const ds = memoryTarget();
+  await square(1).eval(range(10), ds, { writeInterval: 4, numWorkers: 2 });
+  assert.is(ds.extends, 3);
+  assert.equal(ds.columns.labels, range(10).map((x) => x * x));
+  const failing = memoryTarget();
+  await failOn(6).eval(range(10), failing, { writeInterval: 4 }).catch(() => {});
+  assert.equal(failing.columns.value, range(4));
+  assert.is(failing.commits.length, 0);
+});
+
 test("bad options and inputs are refused with InvalidArgumentError before any work", async () => {
   const ds = memoryTarget();
   const t = square(1);
@@ -96,6 +107,7 @@ test("bad options and inputs are refused with InvalidArgumentError before any wo
     [range(3), { checkpointInterval: 2.5 }, "checkpointInterval"],
     [range(3), { resumeFrom: 9 }, "past the input's end"],
     [range(3), { batchSize: 0 }, "batchSize"],
+    [range(3), { writeInterval: -4 }, "writeInterval"],
     [range(3), { onProgress: 3 }, "onProgress"],
     [42, {}, "input must be an array"],
     [range(3), null, "options must be an object"],

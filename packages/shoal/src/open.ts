@@ -3,13 +3,13 @@
  * control and the engine on the version it names.
  * @module
  */
-import { eachConcurrent } from "./parallel.ts";
 import { InvalidArgumentError, ReadOnlyModeError, isShoalError } from "@shoal/core";
 import { DatasetNotFoundError, openDatasetEngine } from "@shoal/chunks";
 import { type OpenStoreOptions, type Store, openStore } from "@shoal/storage";
 import { type CommitLock, LockRequiredError, VersionControl } from "@shoal/vcs";
 import { detectDeepLake } from "@shoal/deeplake-compat";
 import { emulateCreateOnly } from "./create-only.ts";
+import { eachConcurrent } from "./parallel.ts";
 import { changeLogFrom } from "./changes.ts";
 import { Dataset } from "./dataset.ts";
 import { DeepLakeDatasetError } from "./errors.ts";
