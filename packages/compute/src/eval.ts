@@ -22,6 +22,8 @@ export interface ComputeTarget {
   extend(columns: Record<string, readonly any[]>, opts?: { skipOk?: boolean; ignoreErrors?: boolean }): Promise<{ skipped?: number[] } | void>;
   commit?(message?: string): Promise<string>;
   readonly readOnly?: boolean;
+  /** The branch's commits, newest first: where `resumeFrom: "checkpoint"` finds the last checkpoint. */
+  commits?(): Promise<readonly { message: string | null }[]>;
   /** With `tensor(name).meta.sampleCompression`, lets workers encode image samples themselves. */
   tensorNames?(): string[];
   tensor?(name: string): { readonly meta?: { readonly sampleCompression?: string | null } };
@@ -46,8 +48,12 @@ export interface EvalOptions {
    * A failure then keeps the rows of the blocks before it (uncommitted): for ingest into a new dataset.
    */
   writeInterval?: number;
-  /** First input index to process: `err.completed` of a failed checkpointed run. */
-  resumeFrom?: number;
+  /**
+   * First input index to process: `err.completed` of a failed checkpointed run, or `"checkpoint"` to continue after
+   * the newest checkpoint commit this transform made over an input of this length (0 when there is none): what a
+   * rerun after a killed process passes.
+   */
+  resumeFrom?: number | "checkpoint";
   /** Input samples per task (default: enough tasks to keep every worker busy). */
   batchSize?: number;
   /** How to start workers (default: Web Workers or worker_threads for threads, child processes for processes). */
@@ -76,7 +82,8 @@ export async function evaluate(transform: Transform, inputLike: ComputeInputLike
   if (target.readOnly === true) throw new ReadOnlyModeError("the dataset given to eval");
   if (o.checkpoint > 0 && typeof target.commit !== "function") throw new InvalidArgumentError("[shoal] checkpointInterval needs a dataset that can commit");
   const input = toInput(inputLike);
-  const from = o.resumeFrom;
+  const label = transform.stages.map((st) => st.name).join(" → ");
+  const from = o.resumeFrom === "checkpoint" ? await lastCheckpoint(target, label, input.length) : o.resumeFrom;
   if (from > input.length) throw new InvalidArgumentError(`[shoal] resumeFrom ${from} is past the input's end (${input.length} samples)`);
   const total = input.length - from;
   const progress = opts.onProgress ?? (opts.progressbar ? stderrBar(transform.stages.map((s) => s.name).join(" → ")) : undefined);
@@ -103,7 +110,7 @@ export async function evaluate(transform: Transform, inputLike: ComputeInputLike
         result.rejectedRows.push(...rejected);
         result.rows += rows - rejected.length;
       }
-      if (o.checkpoint > 0) result.commits.push(await target.commit!(`compute ${transform.stages.map((s) => s.name).join(" → ")}: checkpoint ${blockEnd}/${input.length}`));
+      if (o.checkpoint > 0) result.commits.push(await target.commit!(checkpointMessage(label, blockEnd, input.length)));
     }
     return result;
   } catch (e) {
@@ -156,7 +163,7 @@ function defaultTaskSize(samples: number, slots: number): number {
   return Math.max(1, Math.min(256, Math.ceil(samples / (slots * 4))));
 }
 
-function checkOptions(opts: EvalOptions): { workers: number; scheduler: Scheduler; checkpoint: number; writeInterval: number; resumeFrom: number; ignoreErrors: boolean } {
+function checkOptions(opts: EvalOptions): { workers: number; scheduler: Scheduler; checkpoint: number; writeInterval: number; resumeFrom: number | "checkpoint"; ignoreErrors: boolean } {
   if (typeof opts !== "object" || opts === null) throw new InvalidArgumentError("[shoal] eval options must be an object");
   const workers = opts.numWorkers ?? 0;
   if (!Number.isInteger(workers) || workers < 0) throw new InvalidArgumentError(`[shoal] numWorkers must be a whole number ≥ 0, got ${String(workers)}`);
@@ -171,7 +178,9 @@ function checkOptions(opts: EvalOptions): { workers: number; scheduler: Schedule
   const writeInterval = opts.writeInterval ?? 0;
   if (!Number.isInteger(writeInterval) || writeInterval < 0) throw new InvalidArgumentError(`[shoal] writeInterval must be a whole number ≥ 0, got ${String(writeInterval)}`);
   const resumeFrom = opts.resumeFrom ?? 0;
-  if (!Number.isInteger(resumeFrom) || resumeFrom < 0) throw new InvalidArgumentError(`[shoal] resumeFrom must be a whole number ≥ 0, got ${String(resumeFrom)}`);
+  if (resumeFrom !== "checkpoint" && (!Number.isInteger(resumeFrom) || resumeFrom < 0)) {
+    throw new InvalidArgumentError(`[shoal] resumeFrom must be a whole number ≥ 0 or "checkpoint", got ${JSON.stringify(resumeFrom)}`);
+  }
   if (opts.batchSize !== undefined && (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)) {
     throw new InvalidArgumentError(`[shoal] batchSize must be a whole number ≥ 1, got ${String(opts.batchSize)}`);
   }
@@ -179,6 +188,21 @@ function checkOptions(opts: EvalOptions): { workers: number; scheduler: Schedule
     if (opts[k] !== undefined && typeof opts[k] !== "function") throw new InvalidArgumentError(`[shoal] ${k} must be a function`);
   }
   return { workers: scheduler === "serial" ? 0 : Math.max(1, workers), scheduler, checkpoint: Math.max(0, checkpoint), writeInterval, resumeFrom, ignoreErrors: opts.ignoreErrors === true };
+}
+
+function checkpointMessage(label: string, done: number, total: number): string {
+  return `compute ${label}: checkpoint ${done}/${total}`;
+}
+
+/** Input samples done by the newest checkpoint of `label` over `total` inputs on the target's branch. */
+async function lastCheckpoint(target: ComputeTarget, label: string, total: number): Promise<number> {
+  if (typeof target.commits !== "function") throw new InvalidArgumentError('[shoal] resumeFrom "checkpoint" needs a dataset with a commit log');
+  const prefix = `compute ${label}: checkpoint `;
+  for (const c of await target.commits()) {
+    const m = c.message?.startsWith(prefix) ? /^(\d+)\/(\d+)$/.exec(c.message.slice(prefix.length)) : null;
+    if (m && Number(m[2]) === total) return Number(m[1]);
+  }
+  return 0;
 }
 
 /** The sample compression of each tensor of the target that has one. */

@@ -95,4 +95,19 @@ test("copy, rechunk and optimize with numWorkers give the same dataset", async (
   await rejects(ds.rechunk(undefined, { numWorkers: -1 }), "InvalidArgumentError");
 });
 
+test("checkpoints commit as they go; resumeFrom \"checkpoint\" continues an interrupted run where it stopped", async () => {
+  const ds = await imageDataset();
+  const input: unknown[] = range(30);
+  input[25] = "broken";
+  const err = (await rejects(render(2).eval(input as number[], ds, { checkpointInterval: 10, numWorkers: 2 }), "TransformError")) as { completed: number };
+  assert.is(err.completed, 20);
+  assert.is(ds.length, 20);
+  assert.match((await ds.commits())[0]!.message ?? "", /checkpoint 20\/30/);
+  input[25] = 25;
+  const r = await render(2).eval(input as number[], ds, { checkpointInterval: 10, numWorkers: 2, resumeFrom: "checkpoint" });
+  assert.is(r.samples, 10);
+  assert.equal(arr(await ds.tensor("labels").numpy()), range(30).map((x) => x % 2));
+  await rejects(render(2).eval(range(3), ds, { resumeFrom: "later" as never }), "InvalidArgumentError");
+});
+
 test.run();
