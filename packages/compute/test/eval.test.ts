@@ -78,7 +78,7 @@ test("checkpoints commit every interval; a failure keeps them and says where to 
   const err = await failOn(25).eval(range(40), ds, { checkpointInterval: 10 }).catch((e) => e);
   assert.ok(code("TransformError", "sample 25")(err));
   assert.is((err as { completed: number }).completed, 20);
-  assert.is(ds.commits.length, 2);
+  assert.is(ds.committed.length, 2);
   assert.equal(ds.columns.value, range(20));
   // The rerun from where it stopped, with the bad input fixed by ignoring it, completes the dataset.
   const r = await failOn(25).eval(range(40), ds, { checkpointInterval: 10, resumeFrom: 20, ignoreErrors: true });
@@ -94,7 +94,7 @@ test("writeInterval appends block by block: memory for one block, earlier blocks
   const failing = memoryTarget();
   await failOn(6).eval(range(10), failing, { writeInterval: 4 }).catch(() => {});
   assert.equal(failing.columns.value, range(4));
-  assert.is(failing.commits.length, 0);
+  assert.is(failing.committed.length, 0);
 });
 
 test("bad options and inputs are refused with InvalidArgumentError before any work", async () => {

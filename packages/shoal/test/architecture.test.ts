@@ -82,8 +82,11 @@ test("source imports follow the arrows", () => {
 test("no eval or new Function in any source", () => {
   for (const pkg of packages()) {
     for (const file of sourceFiles(join(pkg.dir, "src"))) {
-      const text = readFileSync(file, "utf8");
-      assert.not.ok(/\beval\(|new Function\(/.test(text), `${file.slice(root.length)} uses eval/new Function`);
+      // A call of the global eval, not Deep Lake's `transform.eval(...)` nor the declaration of that method.
+      const calls = readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => /(^|[^.\w])eval\(|new Function\(/.test(line) && !/^\s*(async\s+)?eval\(.*\)\s*:\s*[\w<]/.test(line));
+      assert.equal(calls, [], `${file.slice(root.length)} uses eval/new Function`);
     }
   }
 });
