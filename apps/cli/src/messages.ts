@@ -9,7 +9,7 @@ const rewrites: [RegExp, string][] = [
   [/use load\(\), or empty\(path, \{ overwrite: true \}\) to replace it/g, "use --overwrite to replace it"],
   [/\(pass overwrite: true( to replace it)?\)/g, "(use --overwrite$1)"],
   [/\(pass allowEmpty to commit anyway\)/g, "(use --allow-empty to commit anyway)"],
-  [/open it with \{ readOnly: true \}, wait for that session to close\(\), or pass \{ lock: false \} if you know it has died/g, "wait for that command to finish, or, if it has died, run shoal unlock on the dataset"],
+  [/open it with \{ readOnly: true \}, wait for that session to close\(\), or pass \{ lockEnabled: false \} if you know it has died/g, "wait for that command to finish, or, if it has died, run shoal unlock on the dataset"],
   [/\bpass \{ ([a-z][A-Za-z]*): true \}/g, "use --$1"],
   [/\{ ([a-z][A-Za-z]*): true \}/g, "--$1"],
   [/\bpass ([a-z][A-Za-z]*): true\b/g, "use --$1"],

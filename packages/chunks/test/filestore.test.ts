@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";

@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 // readManyInto's direct path: samples of uncompressed chunks read by Store.readInto straight into the caller's buffer.
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -1,9 +1,40 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { isShoalError } from "@shoal/core";
 
+const loaded = new Map<string, Uint8Array>();
+
+interface NodeFs {
+  readFileSync(path: URL): Uint8Array;
+}
+
+/**
+ * Reads files of test/fixtures once, before the tests: from disk where the runtime has node:fs (reached through
+ * process.getBuiltinModule, so this file still bundles for a browser), by fetch elsewhere (a browser gets them from
+ * the test server, relative to the bundle).
+ */
+export async function loadFixtures(names: string[]): Promise<void> {
+  const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:fs") as NodeFs | undefined;
+  await Promise.all(
+    names.map(async (name) => {
+      const url = new URL(`./fixtures/${name}`, import.meta.url);
+      if (url.protocol === "file:" && fs) return loaded.set(name, new Uint8Array(fs.readFileSync(url)));
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`fixture ${name}: ${res.status} from ${url.href}`);
+      loaded.set(name, new Uint8Array(await res.arrayBuffer()));
+    }),
+  );
+}
+
+/** A fresh copy (tests flip bytes in place) of a fixture that loadFixtures read. */
 export function fixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))));
+  const bytes = loaded.get(name);
+  if (!bytes) throw new Error(`fixture ${name} was not loaded: add it to the test file's loadFixtures([...])`);
+  return bytes.slice();
+}
+
+/** gunzip with the web-standard DecompressionStream: an implementation independent of the codecs under test. */
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** mulberry32: deterministic random numbers so failures reproduce. */

@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,9 +1,8 @@
-import { gunzipSync } from "node:zlib";
 import { ndarray } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { jpeg, readJpegHeader } from "../src/jpeg.ts";
-import { fixture, throwsCode } from "./helpers.ts";
+import { fixture, gunzip, loadFixtures, throwsCode } from "./helpers.ts";
 
 /** Parses a binary PPM/PGM as djpeg writes it. */
 function pnm(bytes: Uint8Array): { width: number; height: number; channels: number; pixels: Uint8Array } {
@@ -33,9 +32,11 @@ const cases: [string, string, boolean][] = [
   ["deeplake-0.jpg", "deeplake-0.ppm.gz", true],
 ];
 
-test("decodes cjpeg baseline/progressive/grayscale files and a Deep Lake 2.0.6 sample like djpeg does", () => {
+await loadFixtures(["gray8.png", ...cases.flatMap(([file, reference]) => [file, reference])]);
+
+test("decodes cjpeg baseline/progressive/grayscale files and a Deep Lake 2.0.6 sample like djpeg does", async () => {
   for (const [file, reference, gzipped] of cases) {
-    const ref = pnm(gzipped ? new Uint8Array(gunzipSync(fixture(reference))) : fixture(reference));
+    const ref = pnm(gzipped ? await gunzip(fixture(reference)) : fixture(reference));
     const data = fixture(file);
     const info = jpeg.readInfo(data);
     assert.equal(info, { shape: [ref.height, ref.width, ref.channels], dtype: "uint8" }, file);

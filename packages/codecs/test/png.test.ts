@@ -1,14 +1,13 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { type DType, type NDArray, ndarray, viewAs } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { png } from "../src/png.ts";
 import { crc32 } from "../src/checksums.ts";
-import { fixture, flip, prng, throwsCode } from "./helpers.ts";
+import { fixture, flip, loadFixtures, prng, throwsCode } from "./helpers.ts";
 
-const meta = JSON.parse(readFileSync(fileURLToPath(new URL("./fixtures/meta.json", import.meta.url)), "utf8")) as Record<string, { shape: number[]; dtype: DType }>;
 const pngNames = ["gray8", "gray16", "graya8", "rgb8", "rgba8", "rgb16", "palette"];
+await loadFixtures(["meta.json", "gray.jpg", ...pngNames.flatMap((n) => [`${n}.png`, `${n}.raw`])]);
+const meta = JSON.parse(new TextDecoder().decode(fixture("meta.json"))) as Record<string, { shape: number[]; dtype: DType }>;
 
 function sameArray(a: NDArray, b: NDArray, label: string): void {
   assert.is(a.dtype, b.dtype, label);

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { type DType, type NDArray, ndarray, viewAs } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readWavHeader, wav } from "../src/wav.ts";
-import { fixture, prng, throwsCode } from "./helpers.ts";
+import { fixture, loadFixtures, prng, throwsCode } from "./helpers.ts";
 
-const meta = JSON.parse(readFileSync(fileURLToPath(new URL("./fixtures/meta.json", import.meta.url)), "utf8")) as Record<string, { shape: number[] }>;
 const cases: [string, DType][] = [["pcm8", "uint8"], ["pcm16", "int16"], ["pcm24", "int32"], ["pcm32", "int32"], ["float32", "float32"]];
+await loadFixtures(["meta.json", ...cases.flatMap(([n]) => [`${n}.wav`, `${n}.expected`])]);
+const meta = JSON.parse(new TextDecoder().decode(fixture("meta.json"))) as Record<string, { shape: number[] }>;
 
 function sameArray(a: NDArray, b: NDArray, label: string): void {
   assert.is(a.dtype, b.dtype, label);

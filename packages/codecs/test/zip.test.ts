@@ -1,7 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ZipWriter, assertSafeEntryName, readZipEntries, unzipFiles, zipFiles } from "../src/zip.ts";
-import { equalBytes, fixture, flip, randomBytes, rejectsCode, runs, throwsCode } from "./helpers.ts";
+import { equalBytes, fixture, flip, loadFixtures, randomBytes, rejectsCode, runs, throwsCode } from "./helpers.ts";
+
+await loadFixtures(["files.zip", "slip.zip"]);
 
 const te = new TextEncoder();
 

@@ -3,7 +3,7 @@
  * engine holds the data, @shoal/htypes validates every sample first, @shoal/vcs publishes versions.
  * @module
  */
-import { InvalidArgumentError, ReadOnlyModeError, dtypeInfo, isDType, shapeSize } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError, dtypeInfo, isDType, isShoalError, shapeSize } from "@shoal/core";
 import type { DatasetEngine, TensorEngine, TensorSpec } from "@shoal/chunks";
 import { TensorAlreadyExistsError, TensorDoesNotExistError } from "@shoal/chunks";
 import { type CreateTensorOptions, type SampleInput, resolveTensorMeta } from "@shoal/htypes";
@@ -35,6 +35,7 @@ import { CommitSource } from "./commit-source.ts";
 import type { Transform } from "@shoal/compute";
 import { type ParallelFilterOptions, type WorkerOptions, checkWorkers, eachConcurrent, filterWith } from "./parallel.ts";
 import type { WriteLock } from "./write-lock.ts";
+import { type Visualization, type VisualizeOptions, visualizeDataset } from "./visualize.ts";
 
 /** Options of `createTensor`: the htype options of @shoal/htypes plus the engine's hidden-tensor switches. */
 export interface CreateTensorOpts extends Omit<CreateTensorOptions, "name"> {
@@ -138,6 +139,10 @@ export class Dataset implements TensorHost {
   }
   get readOnly(): boolean {
     return this.#readOnly;
+  }
+  /** True after close() or delete(): the object can no longer be used. */
+  get closed(): boolean {
+    return this.#closed;
   }
   /** Rows: the shortest visible tensor's length (Deep Lake's `len(ds)`). */
   get numSamples(): number {
@@ -567,10 +572,33 @@ export class Dataset implements TensorHost {
     this.#commitSources.clear();
   }
 
-  /** Flushes and releases the write lock; the object is unusable afterwards. */
+  /**
+   * Deep Lake's `ds.visualize()`: starts the viewer (`@shoal/viewer`, an optional peer) on this dataset, in-memory
+   * ones included, after flushing pending writes so the page sees them; prints the URL unless `quiet`. Node, Bun and
+   * Deno. Stop it with the result's close().
+   */
+  visualize(opts: VisualizeOptions = {}): Promise<Visualization> {
+    return visualizeDataset(this, opts);
+  }
+
+  /**
+   * Flushes and releases the write lock; the object is unusable afterwards. When the flush fails because another
+   * writer published the branch first (ConcurrentWriteError), the session ends anyway and the error is rethrown: its
+   * work can never be published on the head it started from, and keeping the lock would block every other writer.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.flush();
+    try {
+      await this.flush();
+    } catch (e) {
+      if (!isShoalError(e, "ConcurrentWriteError")) throw e;
+      await this.#end();
+      throw e;
+    }
+    await this.#end();
+  }
+
+  async #end(): Promise<void> {
     await this.#writeLock?.release();
     this.#closed = true;
     this.#readOnly = true;

@@ -8,7 +8,7 @@ import { ShoalError, type ShoalErrorOptions } from "@shoal/core";
 export class DatasetLockedError extends ShoalError {
   readonly holder: string;
   constructor(holder: string, since: string, options?: ShoalErrorOptions) {
-    super("DatasetLockedError", `[shoal] the dataset is open for writing by session ${holder} since ${since}; open it with { readOnly: true }, wait for that session to close(), or pass { lock: false } if you know it has died`, options);
+    super("DatasetLockedError", `[shoal] the dataset is open for writing by session ${holder} since ${since}; open it with { readOnly: true }, wait for that session to close(), or pass { lockEnabled: false } if you know it has died`, options);
     this.holder = holder;
   }
 }
@@ -70,5 +70,14 @@ export class DeepLakeDatasetError extends ShoalError {
     );
     this.path = path;
     this.version = version;
+  }
+}
+
+/** `ds.visualize()` needs the optional peer `@shoal/viewer`, which is not installed beside shoal. */
+export class ViewerNotInstalledError extends ShoalError {
+  readonly entry: string;
+  constructor(entry: string, options?: ShoalErrorOptions) {
+    super("ViewerNotInstalledError", `[shoal] ds.visualize() needs ${entry}, which is not installed: npm install @shoal/viewer`, options);
+    this.entry = entry;
   }
 }

@@ -23,6 +23,7 @@ export { compute, pipeline, Transform, Output, TransformError, TransformOutputEr
 export type { ComputeFunction, ComputeOptions, ComputeTarget, EvalOptions, EvalResult, OutputTensor, Scheduler, TransformFunction } from "@shoal/compute";
 export type { ParallelFilterOptions, WorkerOptions } from "./parallel.ts";
 export * from "./errors.ts";
+export type { Visualization, VisualizeOptions } from "./visualize.ts";
 export { importDeepLake } from "./deeplake-import.ts";
 export type { ImportDeepLakeOptions, MissingSamples } from "./deeplake-import.ts";
 export { openDeepLake } from "./deeplake.ts";

@@ -24,10 +24,17 @@ const allowed: Record<string, string[]> = {
   "@shoal/cli": ["shoal", "@shoal/clearml-compat", "@shoal/viewer", "@shoal/compute", "@shoal/queue"],
 };
 
+// The one edge against the arrows: @shoal/viewer depends on shoal, yet Deep Lake users call `ds.visualize()` on the
+// Dataset. shoal reaches the viewer only lazily, from this file, as an optional peer (never a dependency), through
+// a specifier held in a variable so no bundler pulls the viewer's node:http server into shoal's root entry.
+const LAZY_EDGE = { from: "shoal", to: "@shoal/viewer", file: "packages/shoal/src/visualize.ts", entry: "@shoal/viewer/node" };
+
 interface Pkg {
   dir: string;
   name: string;
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   exports?: Record<string, unknown>;
 }
 
@@ -76,6 +83,25 @@ test("source imports follow the arrows", () => {
         assert.ok(allowed[pkg.name]!.includes(dep), `${file.slice(root.length)} imports ${dep}, against the arrows`);
       }
     }
+  }
+});
+
+test("shoal reaches @shoal/viewer only by the lazy import of visualize.ts, as an optional peer", () => {
+  const shoal = packages().find((p) => p.name === LAZY_EDGE.from)!;
+  assert.not.ok(LAZY_EDGE.to in (shoal.dependencies ?? {}), "a dependency would make a cycle");
+  assert.ok(LAZY_EDGE.to in (shoal.peerDependencies ?? {}), "declared as a peer");
+  assert.is(shoal.peerDependenciesMeta?.[LAZY_EDGE.to]?.optional, true, "an optional one");
+  for (const file of sourceFiles(join(shoal.dir, "src"))) {
+    const text = readFileSync(file, "utf8");
+    // A string naming the package, not a mention in a comment.
+    const names = new RegExp(`["']${LAZY_EDGE.to.replace("/", "\\/")}`).test(text);
+    if (file.slice(root.length) !== LAZY_EDGE.file) {
+      assert.not.ok(names, `${file.slice(root.length)} names ${LAZY_EDGE.to}; only ${LAZY_EDGE.file} may`);
+      continue;
+    }
+    assert.ok(text.includes(`"${LAZY_EDGE.entry}"`), `${LAZY_EDGE.file} names ${LAZY_EDGE.entry}`);
+    assert.not.ok(/(?:from|import)\s*\(?\s*["']@shoal\/viewer/.test(text), "no static or literal import of the viewer");
+    assert.ok(/await import\(entry\)/.test(text), "the viewer is imported lazily");
   }
 });
 

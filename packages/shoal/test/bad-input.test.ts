@@ -123,12 +123,32 @@ test("writes to a read-only dataset are refused; a second writer is refused whil
   await rejects(ro.commit("m"), "ReadOnlyModeError");
   const e = await rejects(load(store), "DatasetLockedError");
   assert.match((e as Error).message, /open for writing/);
+  // The advice names an option load() has (it used to say { lock: false }, which load() ignores).
+  assert.match((e as Error).message, "{ lockEnabled: false }");
   await ds.close();
   const second = await load(store);
   assert.is(second.tensor("x").length, 2);
   await second.close();
   const lockless = await load(store, { lockEnabled: false });
   assert.is(lockless.readOnly, false);
+});
+
+test("a writer that lost the branch to another still releases its write lock on close, with ConcurrentWriteError", async () => {
+  const { ds, store } = await fixture();
+  await ds.close();
+  const holder = await load(store);
+  const other = await load(store, { lockEnabled: false });
+  await other.tensor("x").append([9, 9]);
+  await other.commit("the other writer first");
+  await holder.tensor("x").append([1, 1]);
+  await rejects(holder.commit("too late"), "ConcurrentWriteError");
+  // Its work can never be published on the head it started from: close says so and ends the session.
+  await rejects(holder.close(), "ConcurrentWriteError");
+  assert.is(await store.get("locks/write.json"), undefined, "the lock was released");
+  const next = await load(store);
+  assert.equal((await next.commits()).map((c) => c.message)[0], "the other writer first");
+  await next.close();
+  await holder.close();
 });
 
 test("a lock left by a process of this host that has exited is taken over", async () => {

@@ -6,6 +6,7 @@
  */
 import { close, open } from "node:fs";
 import { setTimeout as setTimer } from "node:timers";
+import { READ_FLAGS } from "./fs-confine.ts";
 
 export interface Handle {
   readonly fd: number;
@@ -30,7 +31,8 @@ let sweeper: { unref?: () => void } | undefined;
 
 function openFd(path: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
-    open(path, "r", (err, fd) => {
+    // O_NOFOLLOW: a symlink fails with ELOOP, and FileStore resolves and checks it (fs-confine.ts).
+    open(path, READ_FLAGS, (err, fd) => {
       if (!err) resolve(fd);
       else if (err.code === "ENOENT" || err.code === "ENOTDIR") resolve(undefined);
       else reject(err);

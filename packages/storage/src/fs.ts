@@ -5,10 +5,11 @@
 import { InvalidArgumentError, InvalidKeyError, PreconditionFailedError, StorageError, UnsupportedError, assertKey, assertPrefix, isShoalError } from "@shoal/core";
 import { Buffer } from "node:buffer";
 import { fstatSync, read, readSync } from "node:fs";
-import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Confinement, NOFOLLOW, READ_FLAGS, errorCode } from "./fs-confine.ts";
 import { type Handle, acquire, closeUnder, invalidate, release } from "./fs-handles.ts";
 import { assertRange, assertReadInto, resolveRange } from "./range.ts";
 import type { ByteRange, ExactRange, GetOptions, ObjectInfo, RequestOptions, SetOptions, Store, StoreCapabilities } from "./types.ts";
@@ -41,6 +42,10 @@ const TEMP_SUFFIX = ".shoal-tmp";
  * exists. `ifMatch` is not supported: a compare-and-swap needs a lock that every writer honours, which plain files
  * do not have, so it throws UnsupportedError instead of offering a check that races.
  *
+ * Symlinks: a key whose folders or file resolve (through symlinks) outside the root's real path is refused with
+ * InvalidKeyError for every operation, and `list` skips such links; links that stay inside the root work as their
+ * targets (writes go to the target, `delete` removes the link itself).
+ *
  * @example
  * const store = new FileStore("/data/my-dataset");
  * await store.set("tensors/images/chunks/0", bytes, { ifNoneMatch: "*" });
@@ -52,6 +57,7 @@ export class FileStore implements Store {
   readonly #fsync: boolean;
   readonly #keepOpen: boolean;
   readonly #syncReadMax: number;
+  readonly #confine: Confinement;
 
   constructor(root: string | URL, opts?: FileStoreOptions) {
     this.root = resolve(typeof root === "string" ? root : fileURLToPath(root));
@@ -59,6 +65,7 @@ export class FileStore implements Store {
     this.#fsync = opts?.fsync ?? false;
     this.#keepOpen = opts?.keepOpen ?? true;
     this.#syncReadMax = opts?.syncReadMaxBytes ?? 1 << 20;
+    this.#confine = new Confinement(this.root);
     if (!Number.isSafeInteger(this.#syncReadMax) || this.#syncReadMax < 0) {
       throw new InvalidArgumentError(`[shoal] FileStore syncReadMaxBytes must be a non-negative integer, got ${opts?.syncReadMaxBytes}`);
     }
@@ -80,9 +87,22 @@ export class FileStore implements Store {
     return path;
   }
 
+  /** Refuses a key whose folder leads outside the root through a symlink; undefined (no await) once verified. */
+  #checkDir(key: string, path: string): Promise<void> | undefined {
+    const dir = dirname(path);
+    return this.#confine.known(dir) ? undefined : this.#confine.checkDir(key, dir);
+  }
+
+  /** Where a read of `path` goes when it is a symlink: its target inside the root, undefined when dangling. */
+  #follow(key: string, path: string): Promise<string | undefined> {
+    return this.#confine.resolveLink(key, path);
+  }
+
   async get(key: string, opts?: GetOptions): Promise<Uint8Array | undefined> {
     const path = this.#pathOf(key);
     opts?.signal?.throwIfAborted();
+    const checking = this.#checkDir(key, path);
+    if (checking) await checking;
     const range = opts?.range;
     // A bounded range needs no stat: the read itself says whether the bytes exist.
     if (range && this.#keepOpen && range.length !== undefined && range.length > 0) {
@@ -97,6 +117,8 @@ export class FileStore implements Store {
     const path = this.#pathOf(key);
     assertReadInto(key, range, out);
     opts?.signal?.throwIfAborted();
+    const checking = this.#checkDir(key, path);
+    if (checking) await checking;
     const got = this.#keepOpen && range.length > 0
       ? await this.#readRange(key, path, range.offset, range.length, opts?.signal, out)
       : await this.#readOpened(key, path, range, opts?.signal, out);
@@ -105,13 +127,15 @@ export class FileStore implements Store {
 
   /** Open, stat, read, close: for whole objects (never from a kept handle, see `keepOpen`) and empty ranges. */
   async #readOpened(key: string, path: string, range: ByteRange | undefined, signal: AbortSignal | undefined, into: Uint8Array | undefined): Promise<Uint8Array | undefined> {
-    let fh: FileHandle;
+    let fh: FileHandle | undefined;
     try {
-      fh = await open(path, "r");
+      fh = await this.#openRead(key, path);
     } catch (e) {
+      if (isShoalError(e)) throw e;
       if (isMissing(e)) return undefined;
       throw storageError(key, "read", e);
     }
+    if (!fh) return undefined;
     try {
       const info = await fh.stat();
       if (!info.isFile()) return undefined;
@@ -135,11 +159,42 @@ export class FileStore implements Store {
     }
   }
 
+  /** Opens a file for reading without following a final symlink blindly (O_NOFOLLOW, then resolved and checked). */
+  async #openRead(key: string, path: string): Promise<FileHandle | undefined> {
+    if (NOFOLLOW === 0 && (await this.#confine.isLink(path))) {
+      const target = await this.#follow(key, path);
+      return target === undefined ? undefined : open(target, READ_FLAGS);
+    }
+    try {
+      return await open(path, READ_FLAGS);
+    } catch (e) {
+      if (errorCode(e) !== "ELOOP") throw e;
+      const target = await this.#follow(key, path);
+      return target === undefined ? undefined : open(target, READ_FLAGS);
+    }
+  }
+
+  /** A kept-open handle, opened the way `#openRead` opens (kept under the target's path for a symlink). */
+  async #acquire(key: string, path: string): Promise<Handle | undefined> {
+    if (NOFOLLOW === 0 && (await this.#confine.isLink(path))) {
+      const target = await this.#follow(key, path);
+      return target === undefined ? undefined : acquire(target);
+    }
+    try {
+      return await acquire(path);
+    } catch (e) {
+      if (errorCode(e) !== "ELOOP") throw e;
+      const target = await this.#follow(key, path);
+      return target === undefined ? undefined : acquire(target);
+    }
+  }
+
   async #readRange(key: string, path: string, offset: number, length: number, signal: AbortSignal | undefined, into: Uint8Array | undefined): Promise<Uint8Array | undefined> {
     let h: Handle | undefined;
     try {
-      h = await acquire(path);
+      h = await this.#acquire(key, path);
     } catch (e) {
+      if (isShoalError(e)) throw e;
       if (isMissing(e)) return undefined;
       throw storageError(key, "read", e);
     }
@@ -164,7 +219,7 @@ export class FileStore implements Store {
       if (signal?.aborted) throw signal.reason;
       if (isShoalError(e)) throw e;
       if (isMissing(e)) {
-        invalidate(path);
+        invalidate(h.path);
         return undefined;
       }
       throw storageError(key, "read", e);
@@ -174,11 +229,15 @@ export class FileStore implements Store {
   }
 
   async set(key: string, value: Uint8Array, opts?: SetOptions): Promise<void> {
-    const path = this.#pathOf(key);
+    let path = this.#pathOf(key);
     opts?.signal?.throwIfAborted();
     if (opts?.ifMatch !== undefined) {
       throw new UnsupportedError("ifMatch", `[shoal] FileStore cannot compare-and-swap ${JSON.stringify(key)}: local files only support create-only writes (ifNoneMatch: "*")`);
     }
+    // Before any mkdir: creating folders through a link that leaves the root would already write outside it.
+    await this.#checkDir(key, path);
+    // The temp file (O_EXCL), rename and link never follow a final symlink; one inside the root is written through.
+    if (await this.#confine.isLink(path)) path = (await this.#follow(key, path)) ?? path;
     const dir = dirname(path);
     const temp = join(dir, `.${path.slice(dir.length + 1)}.${randomSuffix()}${TEMP_SUFFIX}`);
     let tempWritten = false;
@@ -237,12 +296,18 @@ export class FileStore implements Store {
   async delete(key: string, opts?: RequestOptions): Promise<void> {
     const path = this.#pathOf(key);
     opts?.signal?.throwIfAborted();
+    await this.#checkDir(key, path);
     try {
-      const info = await stat(path);
-      if (!info.isFile()) return;
+      const info = await lstat(path);
+      // Removing a link never touches its target, but a link that leaves the root is no key of this store.
+      if (info.isSymbolicLink()) {
+        const target = await this.#follow(key, path);
+        if (target !== undefined && !(await stat(target)).isFile()) return;
+      } else if (!info.isFile()) return;
       await unlink(path);
       invalidate(path);
     } catch (e) {
+      if (isShoalError(e)) throw e;
       if (isMissing(e)) return;
       throw storageError(key, "delete", e);
     }
@@ -251,12 +316,19 @@ export class FileStore implements Store {
   async head(key: string, opts?: RequestOptions): Promise<ObjectInfo | undefined> {
     const path = this.#pathOf(key);
     opts?.signal?.throwIfAborted();
+    await this.#checkDir(key, path);
     try {
-      const info = await stat(path);
+      let info = await lstat(path);
+      if (info.isSymbolicLink()) {
+        const target = await this.#follow(key, path);
+        if (target === undefined) return undefined;
+        info = await stat(target);
+      }
       if (!info.isFile()) return undefined;
       // Every write renames a new inode into place, so inode + mtime + size changes on each write.
       return { size: info.size, version: `${info.ino.toString(36)}-${info.mtimeMs.toString(36)}-${info.size.toString(36)}` };
     } catch (e) {
+      if (isShoalError(e)) throw e;
       if (isMissing(e)) return undefined;
       throw storageError(key, "stat", e);
     }
@@ -268,10 +340,37 @@ export class FileStore implements Store {
     const cut = prefix.lastIndexOf("/");
     const dirKey = cut < 0 ? "" : prefix.slice(0, cut);
     const start = dirKey === "" ? this.root : this.#pathOf(dirKey);
-    yield* this.#walk(start, dirKey === "" ? "" : `${dirKey}/`, prefix, opts?.signal);
+    // The listed folder itself must not lead outside (checkDir checks the folder it is given, here `start`).
+    await this.#confine.checkDir(dirKey || prefix, start);
+    yield* this.#walk(start, dirKey === "" ? "" : `${dirKey}/`, prefix, opts?.signal, [await this.#realDir(start)]);
   }
 
-  async *#walk(dir: string, keyPrefix: string, filter: string, signal: AbortSignal | undefined): AsyncIterable<string> {
+  /** The real path of a listed folder (the start of a walk), for the walk's cycle check. */
+  async #realDir(dir: string): Promise<string> {
+    try {
+      return await realpath(dir);
+    } catch {
+      return dir;
+    }
+  }
+
+  /** What a symlink met while listing leads to, when that lies inside the root (dangling or escaping: undefined). */
+  async #linkInside(path: string): Promise<{ real: string; isFile: boolean; isDir: boolean } | undefined> {
+    try {
+      const real = await realpath(path);
+      if (!(await this.#confine.contains(real))) return undefined;
+      const info = await stat(real);
+      return { real, isFile: info.isFile(), isDir: info.isDirectory() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * `ancestors`: real paths of the folders being walked, so a link back to one of them (a cycle) is not followed.
+   * Links are listed as the files or folders they lead to when those lie inside the root, and skipped otherwise.
+   */
+  async *#walk(dir: string, keyPrefix: string, filter: string, signal: AbortSignal | undefined, ancestors: string[]): AsyncIterable<string> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -283,11 +382,17 @@ export class FileStore implements Store {
       signal?.throwIfAborted();
       const key = keyPrefix + entry.name;
       if (entry.name.endsWith(TEMP_SUFFIX)) continue;
+      const wanted = key.startsWith(filter) || filter.startsWith(`${key}/`);
       if (entry.isDirectory()) {
         // Descend only where keys can still match the prefix.
-        if (key.startsWith(filter) || filter.startsWith(`${key}/`)) yield* this.#walk(join(dir, entry.name), `${key}/`, filter, signal);
-      } else if (entry.isFile() && key.startsWith(filter)) {
-        yield key;
+        if (wanted) yield* this.#walk(join(dir, entry.name), `${key}/`, filter, signal, [...ancestors, join(ancestors[ancestors.length - 1]!, entry.name)]);
+      } else if (entry.isFile()) {
+        if (key.startsWith(filter)) yield key;
+      } else if (entry.isSymbolicLink() && wanted) {
+        const target = await this.#linkInside(join(dir, entry.name));
+        if (!target) continue;
+        if (target.isFile && key.startsWith(filter)) yield key;
+        else if (target.isDir && !ancestors.includes(target.real)) yield* this.#walk(target.real, `${key}/`, filter, signal, [...ancestors, target.real]);
       }
     }
   }
@@ -308,10 +413,6 @@ function readAsync(fd: number, into: Uint8Array, at: number, length: number, pos
 
 function randomSuffix(): string {
   return crypto.getRandomValues(new Uint32Array(2)).reduce((s, n) => s + n.toString(36), "");
-}
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : undefined;
 }
 
 function isMissing(e: unknown): boolean {

@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 import { expectCode, testStore } from "@shoal/testing";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 import { expectCode, testStore } from "@shoal/testing";
 import { serveStore, startHttpServer } from "@shoal/testing/node";
 import type { TestHttpServer } from "@shoal/testing/node";

@@ -1,3 +1,4 @@
+// @runtimes node,node24,bun,deno
 import { expectCode, listAll, testStore } from "@shoal/testing";
 import { startHttpServer, startS3Server } from "@shoal/testing/node";
 import type { ScriptedResponse, TestHttpServer } from "@shoal/testing/node";

@@ -1,10 +1,6 @@
 import { expectCode, listAll, testStore } from "@shoal/testing";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { FileStore } from "../src/fs.ts";
 import { HttpStore } from "../src/http.ts";
 import { MemoryStore } from "../src/memory.ts";
 import { S3Store } from "../src/s3.ts";
@@ -15,11 +11,6 @@ import { withReadOnly } from "../src/with-read-only.ts";
 
 const cas = { writable: true, conditionalWrite: "cas", rangeRead: true } as const;
 
-async function tempFileStore() {
-  const root = await mkdtemp(join(tmpdir(), "shoal-wrappers-"));
-  return { store: new FileStore(root), cleanup: () => rm(root, { recursive: true, force: true }) };
-}
-
 testStore("withPrefix(MemoryStore)", () => withPrefix(new MemoryStore(), "pre/fix"), { capabilities: cas });
 testStore("withReadOnly(MemoryStore)", () => {
   const inner = new MemoryStore();
@@ -27,14 +18,6 @@ testStore("withReadOnly(MemoryStore)", () => {
 }, { capabilities: { writable: false, conditionalWrite: "none", rangeRead: true } });
 testStore("withCache(MemoryStore, write-through)", () => withCache(new MemoryStore(), { maxBytes: 2 ** 20 }), { capabilities: cas });
 testStore("withCache(MemoryStore, write-back)", () => withCache(new MemoryStore(), { maxBytes: 2 ** 20, mode: "write-back" }), { capabilities: cas });
-testStore(
-  "withCache(withPrefix(FileStore), write-back)",
-  async () => {
-    const { store, cleanup } = await tempFileStore();
-    return { store: withCache(withPrefix(store, "p"), { maxBytes: 2 ** 20, mode: "write-back" }), cleanup };
-  },
-  { capabilities: { writable: true, conditionalWrite: "create", rangeRead: true }, largeValueBytes: 2 ** 20 },
-);
 
 /** A MemoryStore that counts what reaches it, to see what a wrapper absorbed. */
 class CountingStore extends MemoryStore {
@@ -189,21 +172,15 @@ test("withCache refuses bad options", () => {
   assert.throws(() => withCache(new MemoryStore(), { maxBytes: 10, mode: "later" as "write-back" }), invalid);
 });
 
-test("latency hints: memory and files are local, HTTP and S3 remote, and wrappers pass the hint through", async () => {
-  const { store: files, cleanup } = await tempFileStore();
+// FileStore's hint is checked in wrappers-fs.test.ts, which may use node:fs.
+test("latency hints: memory is local, HTTP and S3 remote, and wrappers pass the hint through", () => {
   const http = new HttpStore("http://127.0.0.1:9/data/");
   const s3 = new S3Store({ bucket: "bkt", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
-  try {
-    for (const [label, store, want] of [
-      ["MemoryStore", new MemoryStore(), "local"], ["FileStore", files, "local"], ["HttpStore", http, "remote"], ["S3Store", s3, "remote"],
-    ] as const) {
-      assert.is(store.capabilities.latency, want, label);
-      assert.is(withPrefix(store, "p").capabilities.latency, want, `withPrefix(${label})`);
-      assert.is(withReadOnly(store).capabilities.latency, want, `withReadOnly(${label})`);
-      assert.is(withCache(store, { maxBytes: 1024 }).capabilities.latency, want, `withCache(${label})`);
-    }
-  } finally {
-    await cleanup();
+  for (const [label, store, want] of [["MemoryStore", new MemoryStore(), "local"], ["HttpStore", http, "remote"], ["S3Store", s3, "remote"]] as const) {
+    assert.is(store.capabilities.latency, want, label);
+    assert.is(withPrefix(store, "p").capabilities.latency, want, `withPrefix(${label})`);
+    assert.is(withReadOnly(store).capabilities.latency, want, `withReadOnly(${label})`);
+    assert.is(withCache(store, { maxBytes: 1024 }).capabilities.latency, want, `withCache(${label})`);
   }
 });
 

@@ -15,3 +15,10 @@ export class ViewerOptionError extends ShoalError {
     super("ViewerOptionError", `[shoal] viewer: ${message}`);
   }
 }
+
+/** `visualize()` was given a dataset it cannot serve any more: closed or deleted. */
+export class ClosedDatasetError extends ShoalError {
+  constructor(what: string) {
+    super("ClosedDatasetError", `[shoal] viewer: cannot visualize ${what}: it is closed (or deleted); load it again`);
+  }
+}

@@ -3,7 +3,7 @@
  * the web app it serves is bundled into `dist/app`.
  * @module
  */
-export { UnsafePathError, ViewerOptionError } from "./errors.ts";
+export { ClosedDatasetError, UnsafePathError, ViewerOptionError } from "./errors.ts";
 export { keyFromPath, prefixFromQuery } from "./safe-key.ts";
 export { ListingStore } from "./listing-store.ts";
 export { PALETTE, classColor } from "./palette.ts";

@@ -20,6 +20,8 @@ export interface ServeOptions {
   files?: boolean;
   /** Force a token even on loopback (tests; shared machines). */
   token?: boolean;
+  /** What api/status names as the source; the path or URL by default, "a store" for a Store. */
+  label?: string;
 }
 
 /** One request the server answered: what the page read, and how (tests check that reads are ranges). */
@@ -64,7 +66,7 @@ export async function serve(source: string | Store, opts: ServeOptions = {}): Pr
   const token = opts.token || !LOOPBACK.has(host) ? randomBytes(18).toString("base64url") : undefined;
   const base = token ? `/${token}/` : "/";
   const requests: RequestLogEntry[] = [];
-  const label = typeof source === "string" ? source : "a store";
+  const label = opts.label ?? (typeof source === "string" ? source : "a store");
   const handler = new Handler(store, base, requests, { files: opts.files ?? false, label });
   const server = createServer((req, res) => void handler.handle(req, res));
   const sockets = new Set<Socket>();

@@ -5,7 +5,7 @@ import { type NDArray, isShoalError } from "@shoal/core";
 import { type Selector, type View, parseSelector, query, randomSplit, sampleBy, splitLengths, view } from "../src/index.ts";
 import { buildSource, loadCases } from "./fixture.ts";
 
-const data = loadCases();
+const data = await loadCases();
 const source = buildSource(data.dataset);
 const ds = view(source);
 

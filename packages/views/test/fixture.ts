@@ -1,10 +1,15 @@
 // Builds the 12-row conformance dataset of the public TQL cases (tooling/testing/fixtures/tql-cases-public.json) as a MemorySource.
-import { vendoredFixture } from "@shoal/testing/node";
-import { readFileSync } from "node:fs";
 import { type DType, fromValues, ndarray } from "@shoal/core";
 import { MemorySource, type MemoryTensorSpec } from "../src/index.ts";
 
-export const CASES_PATH = process.env.SHOAL_TQL_CASES ?? vendoredFixture("tql-cases-public.json");
+interface Host {
+  process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+}
+const host = (globalThis as Host).process;
+// SHOAL_TQL_CASES names a wider case file on machines that have one; a browser reads the vendored cases over HTTP.
+const OVERRIDE = host?.env?.SHOAL_TQL_CASES;
+const VENDORED = new URL("../../../tooling/testing/fixtures/tql-cases-public.json", import.meta.url);
+let text: Promise<string> | undefined;
 
 interface DatasetSpec {
   tensor_order: string[];
@@ -12,9 +17,19 @@ interface DatasetSpec {
   rows: Record<string, unknown>[];
 }
 
+/** The cases, parsed afresh per call from a file read once: by node:fs (through process.getBuiltinModule, so this
+ * bundles for a browser) or by fetch. */
 // deno-lint-ignore no-explicit-any
-export function loadCases(): any {
-  return JSON.parse(readFileSync(CASES_PATH, "utf8"));
+export async function loadCases(): Promise<any> {
+  text ??= (async () => {
+    const fs = host?.getBuiltinModule?.("node:fs") as { readFileSync(p: string | URL, enc: "utf8"): string } | undefined;
+    if (fs && (OVERRIDE || VENDORED.protocol === "file:")) return fs.readFileSync(OVERRIDE ?? VENDORED, "utf8");
+    if (OVERRIDE) throw new Error(`SHOAL_TQL_CASES=${OVERRIDE} needs a runtime with node:fs`);
+    const res = await fetch(VENDORED);
+    if (!res.ok) throw new Error(`TQL cases: ${res.status} from ${VENDORED.href}`);
+    return res.text();
+  })();
+  return JSON.parse(await text);
 }
 
 export function buildSource(ds: DatasetSpec, chunkSize = 4): MemorySource {

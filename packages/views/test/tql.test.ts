@@ -5,7 +5,7 @@ import { type NDArray, fromValues, isShoalError } from "@shoal/core";
 import { MemorySource, TQLSyntaxError, parseQuery, query, view } from "../src/index.ts";
 import { buildSource, loadCases } from "./fixture.ts";
 
-const ds = view(buildSource(loadCases().dataset));
+const ds = view(buildSource((await loadCases()).dataset));
 const ids = async (q: string, input = ds): Promise<number[]> => Array.from((await query(input, q, { seed: 1 })).indices());
 
 async function fails(q: string, code: string): Promise<Error> {
@@ -119,7 +119,7 @@ test("parseQuery builds the AST without touching data", () => {
 
 test("sample reads use shape() only for shape predicates", async () => {
   let reads = 0;
-  const src = buildSource(loadCases().dataset);
+  const src = buildSource((await loadCases()).dataset);
   const wrapped = {
     length: src.length,
     tensorNames: () => src.tensorNames(),

@@ -5,7 +5,7 @@ import { type NDArray, fromValues, isShoalError, ndarray } from "@shoal/core";
 import { MemorySource, type TensorColumn, type TensorSource, View, filter, query, randomSplit, resolveSlice, sampleBy, setSeed, view } from "../src/index.ts";
 import { buildSource, loadCases } from "./fixture.ts";
 
-const data = loadCases();
+const data = await loadCases();
 const ds = view(buildSource(data.dataset));
 const py = (n: number, start?: number | null, stop?: number | null, step?: number | null): number[] => {
   // Python's range(n)[start:stop:step], written independently of resolveSlice.

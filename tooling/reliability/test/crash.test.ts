@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { empty, load } from "shoal/node";
+import { repairsOf } from "../src/kill.ts";
 import { Rng, scale, seedBase } from "../src/mutate.ts";
 import { report } from "../src/results.ts";
 
@@ -93,7 +94,7 @@ test(`${trials} writers SIGKILLed mid-append/flush/commit: the dataset opens, no
       lost += missing.length;
       assert.equal(missing, [], `trial ${i}: commits lost`);
       const fix = await after.fixVc();
-      repaired += Object.values(fix).filter((v) => Array.isArray(v) && v.length > 0).length;
+      repaired += repairsOf(fix);
       lastFlushed = n;
       await after.close();
     }

@@ -1,6 +1,6 @@
 // Names that point outside the dataset root — store keys, tensor and group names, file-dataset paths, zip entries,
-// symlinks — never read or write outside it; credentials given to shoal never reach storage.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+// symlinks out of a FileStore root — never read or write outside it; credentials given to shoal never reach storage.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -10,7 +10,7 @@ import { FileStore } from "@shoal/storage/fs";
 import { unzipFiles, zipFiles } from "@shoal/codecs/zip";
 import { FileDataset } from "@shoal/clearml-compat/node";
 import { startS3Server } from "@shoal/testing/node";
-import { empty, link } from "shoal/node";
+import { empty, link, load } from "shoal/node";
 import { report } from "../src/results.ts";
 
 const ESCAPES = ["../outside", "../../outside", "/tmp/outside", "a/../../outside", "..\\outside", "a\\..\\..\\outside", "C:/outside", "C:\\outside", "%2e%2e/outside", "%2e%2e%2foutside", "a/./../../outside", "a//../outside", "\0outside", "\\\\server\\share\\outside"];
@@ -117,6 +117,100 @@ test("zip entries named outside the root are refused before anything is inflated
     const unsafe = out ? [...out.keys()].filter(escapesRoot) : [];
     if (unsafe.length) escapes++;
     assert.equal(unsafe, [], `zip entry ${JSON.stringify(name)} was returned`);
+  }
+});
+
+/** An outside folder holding a passwd-like file, and a check that it still holds exactly that afterwards. */
+function outsideFolder(): { dir: string; secret: string; untouched: () => boolean } {
+  const dir = mkdtempSync(join(tmpdir(), "shoal-outside-"));
+  const secret = `root:x:0:0:${crypto.randomUUID()}\n`;
+  mkdirSync(join(dir, "folder"));
+  writeFileSync(join(dir, "passwd"), secret);
+  writeFileSync(join(dir, "folder", "f"), secret);
+  return {
+    dir,
+    secret,
+    untouched: () => readdirSync(dir).sort().join() === "folder,passwd" && readdirSync(join(dir, "folder")).join() === "f" && readFileSync(join(dir, "passwd"), "utf8") === secret,
+  };
+}
+
+test("symlinks that leave a FileStore root (file, folder, dangling, to a passwd-like file) are refused for every operation", async () => {
+  const out = outsideFolder();
+  try {
+    await sandboxed(async (root) => {
+      symlinkSync(join(out.dir, "passwd"), join(root, "passwd"));
+      symlinkSync(join(out.dir, "folder"), join(root, "dir"));
+      symlinkSync(join(out.dir, "missing"), join(root, "dangling"));
+      symlinkSync("../../../../../../../../../../..", join(root, "slash"));
+      const store = new FileStore(root);
+      const leaked = (v: Uint8Array | undefined) => v !== undefined && new TextDecoder().decode(v).includes(out.secret.trim());
+      for (const key of ["passwd", "dir/f", "dangling", "dir/new/x", "slash/etc/passwd", "slash/" + join(out.dir, "passwd").slice(1)]) {
+        for (const [op, run] of [
+          ["get", () => store.get(key)],
+          ["ranged get", () => store.get(key, { range: { offset: 0, length: 4 } })],
+          ["head", () => store.head(key)],
+          ["set", () => store.set(key, new Uint8Array([1]))],
+          ["delete", () => store.delete(key)],
+          ["list", async () => {
+            for await (const _ of store.list(`${key}/`)) void _;
+          }],
+        ] as [string, () => Promise<unknown>][]) {
+          tried++;
+          let value: unknown;
+          try {
+            value = await run();
+          } catch (e) {
+            assert.ok(isShoalError(e, "InvalidKeyError"), `${op} ${key}: expected InvalidKeyError, got ${String(e)}`);
+            continue;
+          }
+          if (leaked(value as Uint8Array) || op === "set") escapes++;
+          assert.unreachable(`${op} ${key} was not refused (${String(value)})`);
+        }
+      }
+      const keys: string[] = [];
+      for await (const k of store.list("")) keys.push(k);
+      assert.equal(keys, [], "list('') shows no escaping link");
+    });
+    if (!out.untouched()) escapes++;
+    assert.ok(out.untouched(), "the outside folder is unchanged");
+  } finally {
+    rmSync(out.dir, { recursive: true, force: true });
+  }
+});
+
+test("a dataset whose tensor folders are symlinks out of it fails with InvalidKeyError and reads nothing outside", async () => {
+  const out = outsideFolder();
+  const moved = mkdtempSync(join(tmpdir(), "shoal-moved-"));
+  try {
+    await sandboxed(async (root) => {
+      const path = join(root, "ds");
+      const ds = await empty(path);
+      await ds.createTensor("x", { dtype: "uint8" });
+      await ds.append({ x: new Uint8Array([1, 2, 3]) });
+      await ds.commit("one");
+      await ds.close();
+      // Move every tensor folder out and link it back: readable if links were followed, so refusal is the point.
+      for (const name of readdirSync(join(path, "tensors"))) {
+        cpSync(join(path, "tensors", name), join(moved, name), { recursive: true });
+        rmSync(join(path, "tensors", name), { recursive: true });
+        symlinkSync(join(moved, name), join(path, "tensors", name));
+      }
+      tried++;
+      try {
+        const again = await load(path);
+        await again.tensor("x").read(0);
+        escapes++;
+        assert.unreachable("reading through the link succeeded");
+      } catch (e) {
+        assert.ok(isShoalError(e, "InvalidKeyError"), `expected InvalidKeyError, got ${String(e)}`);
+        assert.match((e as Error).message, "through a symlink");
+      }
+    });
+    if (!out.untouched()) escapes++;
+    assert.ok(out.untouched(), "the outside folder is unchanged");
+  } finally {
+    rmSync(out.dir, { recursive: true, force: true });
+    rmSync(moved, { recursive: true, force: true });
   }
 });
 
