@@ -39,6 +39,7 @@ export const examples: Record<string, string[]> = {
   "files delete": ["shoal files delete --store ./files --name raw --entire"],
   serve: ["shoal serve ./ds", "shoal serve s3://bucket/ds --port 8080", "shoal serve ./files --files"],
   unlock: ["shoal unlock ./ds", "shoal unlock ./ds --force --json"],
+  worker: ["shoal worker --queue redis://10.0.0.5:6379", "AWS_ENDPOINT_URL_S3=http://minio:9000 shoal worker --queue redis://queue:6379 --concurrency 2"],
   bench: ["shoal bench loader ./ds --batch 64 --workers 2 --shuffle"],
   "bench loader": ["shoal bench loader ./ds --batch 64 --workers 2 --shuffle --json"],
 };

@@ -34,6 +34,8 @@ export interface EvalOptions {
   numWorkers?: number;
   /** Default "threads" when numWorkers > 0, else "serial". */
   scheduler?: Scheduler;
+  /** Scheduler "queue": where tasks go (`redisQueue(url)` of @shoal/queue). */
+  queue?: QueueScheduler;
   /** Draw a progress bar on stderr. */
   progressbar?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -74,8 +76,14 @@ export interface EvalResult {
   commits: string[];
 }
 
+/** Runs tasks beyond this process: implemented by @shoal/queue, which this package does not depend on. */
+export interface QueueScheduler {
+  run(transform: Transform, input: ComputeInputLike, target: ComputeTarget, opts: EvalOptions): Promise<EvalResult>;
+}
+
 export async function evaluate(transform: Transform, inputLike: ComputeInputLike, target: ComputeTarget, opts: EvalOptions): Promise<EvalResult> {
   const o = checkOptions(opts);
+  if (o.scheduler === "queue") return opts.queue!.run(transform, inputLike, target, opts);
   if (typeof target !== "object" || target === null || typeof target.extend !== "function") {
     throw new InvalidArgumentError("[shoal] eval needs a dataset to write to (an object with extend)");
   }
@@ -171,7 +179,9 @@ function checkOptions(opts: EvalOptions): { workers: number; scheduler: Schedule
   if (!["serial", "threads", "processes", "queue"].includes(scheduler)) {
     throw new InvalidArgumentError(`[shoal] unknown scheduler ${JSON.stringify(scheduler)}: use "serial", "threads", "processes" or "queue"`);
   }
-  if (scheduler === "queue") throw new InvalidArgumentError('[shoal] scheduler "queue" runs through the queue producer (see README), not eval');
+  if (scheduler === "queue" && (typeof opts.queue !== "object" || opts.queue === null || typeof opts.queue.run !== "function")) {
+    throw new InvalidArgumentError('[shoal] scheduler "queue" needs { queue: redisQueue("redis://host:6379") } from @shoal/queue');
+  }
   const checkpoint = opts.checkpointInterval ?? 0;
   if (typeof checkpoint !== "number" || Number.isNaN(checkpoint)) throw new InvalidArgumentError("[shoal] checkpointInterval must be a number");
   if (checkpoint > 0 && !Number.isInteger(checkpoint)) throw new InvalidArgumentError(`[shoal] checkpointInterval must be a whole number, got ${checkpoint}`);

@@ -104,6 +104,7 @@ test("bad options and inputs are refused with InvalidArgumentError before any wo
     [range(3), { numWorkers: -1 }, "numWorkers"],
     [range(3), { numWorkers: 1.5 }, "numWorkers"],
     [range(3), { scheduler: "ray" }, "unknown scheduler"],
+    [range(3), { scheduler: "queue" }, "redisQueue"],
     [range(3), { checkpointInterval: 2.5 }, "checkpointInterval"],
     [range(3), { resumeFrom: 9 }, "past the input's end"],
     [range(3), { batchSize: 0 }, "batchSize"],

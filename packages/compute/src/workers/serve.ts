@@ -19,7 +19,7 @@ export function createServer(reply: Reply): (message: ToWorker) => Promise<void>
   return async (message) => {
     if (message.type === "init") {
       try {
-        stages = await Promise.all(message.stages.map(load));
+        stages = await Promise.all(message.stages.map(loadStage));
         ignoreErrors = message.ignoreErrors;
         mode = message.mode ?? "transform";
         encoders = await loadEncoders(message.encode ?? {});
@@ -40,7 +40,8 @@ export function createServer(reply: Reply): (message: ToWorker) => Promise<void>
   };
 }
 
-async function load(ref: StageRef): Promise<RunnableStage> {
+/** Imports a stage's module and takes its export: how any worker, here or on another machine, gets the code. */
+export async function loadStage(ref: StageRef): Promise<RunnableStage> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(ref.module)) as Record<string, unknown>;
