@@ -87,12 +87,15 @@ async function runOnQueue(url: string, opts: RedisQueueOptions, attempts: number
       tasks.map((t) => ({ name: `${run}-${t.task}`, data: t, opts: { jobId: `${run}-${t.task}`, attempts, backoff: { type: "fixed", delay: 100 }, removeOnComplete: { age: 600 }, removeOnFail: { age: 600 } } })),
     );
     let done = 0;
+    events.setMaxListeners(jobs.length + 16);
+    queue.setMaxListeners(jobs.length + 16);
+    // Each finished task's rows are read back while the others still run: the gathering overlaps the work.
     const outcomes = await Promise.allSettled(
       jobs.map(async (job: Job<TaskData, TaskOutcome>, i) => {
         const r = (await job.waitUntilFinished(events)) as TaskOutcome;
         done += tasks[i]!.end - tasks[i]!.start;
         evalOpts.onProgress?.(done, input.length);
-        return r;
+        return { outcome: r, part: await readRows(r.staging, creds) };
       }),
     );
     const failedAt = outcomes.findIndex((o) => o.status === "rejected");
@@ -107,9 +110,9 @@ async function runOnQueue(url: string, opts: RedisQueueOptions, attempts: number
     const columns: Record<string, unknown[]> = {};
     const skipped: number[] = [];
     let rows = 0;
-    for (const o of outcomes as PromiseFulfilledResult<TaskOutcome>[]) {
-      skipped.push(...o.value.skipped);
-      const part = await readRows(o.value.staging, creds);
+    for (const o of outcomes as PromiseFulfilledResult<{ outcome: TaskOutcome; part: Awaited<ReturnType<typeof readRows>> }>[]) {
+      skipped.push(...o.value.outcome.skipped);
+      const part = o.value.part;
       rows += part.rows;
       for (const [k, v] of Object.entries(part.columns)) (columns[k] ??= []).push(...v);
     }

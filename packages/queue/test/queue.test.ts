@@ -119,7 +119,7 @@ test("a task failing on every attempt: TaskFailedError names its input range, th
   const err = await failOn(17).eval(range(30), ds, { scheduler: "queue", queue: redisQueue(redis.url, { name: "q3", creds: creds() }), batchSize: 10 }).catch((e: unknown) => e);
   assert.ok(isShoalError(err, "TaskFailedError"), String(err));
   assert.match((err as Error).message, /inputs 10…19\) failed 3 times; last: .*cannot take 17/);
-  assert.is((err as { start: number }).start, 10);
+  assert.is((err as unknown as { start: number }).start, 10);
   assert.is(ds.length, 0);
   assert.is(ds.commitId, head);
   assert.not.ok(ds.hasHeadChanges);
