@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { bin: "src/bin.ts", index: "src/cli.ts" },
+  // import-transform is loaded by URL in `shoal import --workers` threads, so it must stay a file of its own.
+  entry: { bin: "src/bin.ts", index: "src/cli.ts", "import-transform": "src/import-transform.ts" },
   format: ["esm"],
   // Keep "node:" specifiers: Deno resolves builtins only with the prefix.
   removeNodeProtocol: false,

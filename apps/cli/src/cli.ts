@@ -32,6 +32,7 @@ const subCommands = {
   bench: () => import("./commands/bench.ts").then((m) => m.default),
   serve: () => import("./commands/serve.ts").then((m) => m.default),
   unlock: () => import("./commands/unlock.ts").then((m) => m.default),
+  worker: () => import("./commands/worker.ts").then((m) => m.default),
 };
 
 export const shoal: CommandDef = defineCommand({

@@ -5,8 +5,8 @@ export const examples: Record<string, string[]> = {
   create: ["shoal create ./ds", "shoal create ./ds --tensor images:image:jpeg,labels:class_label --overwrite"],
   info: ["shoal info ./ds", "shoal info ./ds --json | jq .tensors"],
   summary: ["shoal summary ./ds"],
-  import: ["shoal import ./pets ./pets-ds", "shoal import ./scans ./scans-ds --dtype uint8 --overwrite"],
-  "import-deeplake": ["shoal import-deeplake ./my_deeplake ./ds", "shoal import-deeplake s3://bucket/dl ./ds --tensors images,labels --skip-missing"],
+  import: ["shoal import ./pets ./pets-ds", "shoal import ./pets ./pets-ds --workers 2 --overwrite", "shoal import ./scans ./scans-ds --dtype uint8 --overwrite"],
+  "import-deeplake": ["shoal import-deeplake ./my_deeplake ./ds", "shoal import-deeplake s3://bucket/dl ./ds --workers 4", "shoal import-deeplake s3://bucket/dl ./ds --tensors images,labels --skip-missing"],
   export: ["shoal export ./ds images ./out", "shoal export ./ds images ./cats --query \"select * where labels == 'cat'\""],
   append: ["shoal append ./ds --set labels=2 --set images=@cat.jpg", "shoal append ./ds --set 'meta={\"source\":\"cli\"}'"],
   update: ["shoal update ./ds 7 --set labels=dog", "shoal update ./ds 0 --set images=@fixed.png"],
@@ -39,6 +39,7 @@ export const examples: Record<string, string[]> = {
   "files delete": ["shoal files delete --store ./files --name raw --entire"],
   serve: ["shoal serve ./ds", "shoal serve s3://bucket/ds --port 8080", "shoal serve ./files --files"],
   unlock: ["shoal unlock ./ds", "shoal unlock ./ds --force --json"],
+  worker: ["shoal worker --queue redis://10.0.0.5:6379", "AWS_ENDPOINT_URL_S3=http://minio:9000 shoal worker --queue redis://queue:6379 --concurrency 2"],
   bench: ["shoal bench loader ./ds --batch 64 --workers 2 --shuffle"],
   "bench loader": ["shoal bench loader ./ds --batch 64 --workers 2 --shuffle --json"],
 };

@@ -78,6 +78,14 @@ const exitCodes: Record<string, number> = {
   UnsafeZipEntryError: 10,
   CodecKindError: 11,
   OfflineModeError: 15,
+  // compute and the queue (shoal import --workers, shoal worker).
+  TransformError: 12,
+  TransformOutputError: 12,
+  ComputeWorkerError: 20,
+  QueueConnectionError: 5,
+  QueueInputError: 2,
+  TaskFailedError: 20,
+  VersionMismatchError: 15,
 };
 
 export function exitCodeFor(error: unknown): number {

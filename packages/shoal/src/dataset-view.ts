@@ -11,7 +11,9 @@ import {
   IndexError, type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, filter as filterRows, indexLength, query as queryRows,
   randomSplit as splitRows, sampleBy as sampleRows,
 } from "@shoal/views";
+import type { Transform } from "@shoal/compute";
 import { CommitSource } from "./commit-source.ts";
+import { type ParallelFilterOptions, filterWith } from "./parallel.ts";
 import type { Dataset } from "./dataset.ts";
 import { SampleAppendError } from "./errors.ts";
 import { Tensor } from "./tensor.ts";
@@ -112,8 +114,8 @@ export class DatasetView {
     return new DatasetView(this.#ds, this.#view.select(tensors), this.#padded);
   }
 
-  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<DatasetView> {
-    return new DatasetView(this.#ds, await filterRows(this.#view, predicate, opts));
+  async filter(predicate: FilterFunction | string | Transform, opts?: ParallelFilterOptions): Promise<DatasetView> {
+    return new DatasetView(this.#ds, await filterWith(this.#view, predicate, opts));
   }
   async query(tql: string, opts?: QueryOptions): Promise<DatasetView> {
     if (typeof tql !== "string") throw new InvalidArgumentError(`[shoal] query takes a TQL string, got ${tql === null ? "null" : typeof tql}`);
@@ -188,7 +190,8 @@ export class ViewEntry {
   async load(opts?: { signal?: AbortSignal }): Promise<DatasetView> {
     return new DatasetView(this.#ds, await this.#entry.load(opts));
   }
-  async optimize(opts?: { signal?: AbortSignal }): Promise<ViewEntry> {
+  /** Copies the view's rows into their own dataset; `numWorkers` tensors at once. */
+  async optimize(opts?: { signal?: AbortSignal; numWorkers?: number }): Promise<ViewEntry> {
     await this.#entry.optimize(opts);
     return this;
   }

@@ -32,6 +32,8 @@ import { storedValue } from "./rows.ts";
 import { Tensor, type TensorHost } from "./tensor.ts";
 import { DatasetView, ViewEntry } from "./dataset-view.ts";
 import { CommitSource } from "./commit-source.ts";
+import type { Transform } from "@shoal/compute";
+import { type ParallelFilterOptions, type WorkerOptions, checkWorkers, eachConcurrent, filterWith } from "./parallel.ts";
 import type { WriteLock } from "./write-lock.ts";
 import { type Visualization, type VisualizeOptions, visualizeDataset } from "./visualize.ts";
 
@@ -454,18 +456,21 @@ export class Dataset implements TensorHost {
   }
 
   /** Rewrites the chunks of `tensors` (default: every tensor) at their target size, after many small flushes or updates. */
-  async rechunk(tensors?: string | readonly string[], opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<void> {
+  /** `numWorkers` tensors are rewritten at once (their chunk reads and writes overlap). */
+  async rechunk(tensors?: string | readonly string[], opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal; numWorkers?: number } = {}): Promise<void> {
     if (tensors !== undefined && typeof tensors !== "string" && !Array.isArray(tensors)) {
       throw new InvalidArgumentError("[shoal] rechunk takes a tensor name or a list of them");
     }
     checkProgress(opts.onProgress, "rechunk");
+    const lanes = checkWorkers(opts.numWorkers, "rechunk");
     const names = tensors === undefined ? this.tensorNames() : typeof tensors === "string" ? [tensors] : [...tensors];
     await this.#guarded("rechunk", async () => {
       const list = names.map((n) => visibleTensor(this.#engine, n));
-      for (let i = 0; i < list.length; i++) {
-        await list[i]!.rechunk({ signal: opts.signal });
-        opts.onProgress?.(i + 1, list.length);
-      }
+      let done = 0;
+      await eachConcurrent(list, lanes, async (t) => {
+        await t.rechunk({ signal: opts.signal });
+        opts.onProgress?.(++done, list.length);
+      });
     });
   }
 
@@ -671,9 +676,12 @@ export class Dataset implements TensorHost {
   view(): View {
     return new View(this.#source);
   }
-  /** Rows for which `predicate` (a function of the row, or a TQL WHERE expression) holds. */
-  async filter(predicate: FilterFunction | string, opts?: FilterOptions): Promise<DatasetView> {
-    return new DatasetView(this, await filterRows(this.#source, predicate, opts));
+  /**
+   * Rows for which `predicate` holds: a function of the row, a TQL WHERE expression, or a compute function called
+   * with its arguments (`isCat("cat")`), which runs on `numWorkers` threads or processes.
+   */
+  async filter(predicate: FilterFunction | string | Transform, opts?: ParallelFilterOptions): Promise<DatasetView> {
+    return new DatasetView(this, await filterWith(this.#source, predicate, opts));
   }
   /** Runs a TQL query (`select * where labels == 'cat' order by ...`). */
   async query(tql: string, opts?: QueryOptions): Promise<DatasetView> {
@@ -721,29 +729,35 @@ export class Dataset implements TensorHost {
       },
       hasUncommittedChanges: () => (pinned ? false : this.hasHeadChanges),
       sourceAt: (commitId, opts) => this.#sourceAt(commitId, opts),
-      materialize: (record, view, opts) => this.#materialize(record, view, opts?.signal),
+      materialize: (record, view, opts) => this.#materialize(record, view, opts?.signal, (opts as WorkerOptions | undefined)?.numWorkers),
     };
   }
 
   /** Copies a view's rows into a standalone dataset under `views/<id>/data/` (rechunked, committed). */
-  async #materialize(record: ViewRecord, view: View, signal?: AbortSignal): Promise<{ path: string }> {
+  /** `numWorkers` tensors are copied at once: the reads of one overlap the writes of another. */
+  async #materialize(record: ViewRecord, view: View, signal?: AbortSignal, numWorkers?: number): Promise<{ path: string }> {
     this.#assertWritable(`optimize of view ${JSON.stringify(record.id)}`);
+    const lanes = checkWorkers(numWorkers, `optimize of view ${JSON.stringify(record.id)}`);
     const { store, path } = optimizedStore(this.#store, record.id);
     const out = await emptyIn(store, path, { overwrite: true, lockEnabled: false, signal });
     const rows = view.sampleIndices;
     const source = view.source as TensorSource;
-    for (const name of view.tensorNames()) {
-      const src = source.tensor(name) as TensorEngine;
-      const m = src.tensorMeta;
-      const t = await out.#engine.createTensor(name, {
+    const names = view.tensorNames();
+    const targets: TensorEngine[] = [];
+    for (const name of names) {
+      const m = (source.tensor(name) as TensorEngine).tensorMeta;
+      targets.push(await out.#engine.createTensor(name, {
         htype: m.htype, dtype: m.dtype, encoding: m.encoding, sampleCompression: m.sampleCompression, chunkCompression: m.chunkCompression,
         maxChunkSize: m.maxChunkSize, tilingThreshold: m.tilingThreshold, htypeArgs: m.htypeArgs, info: m.info, isSequence: m.isSequence, isLink: m.isLink,
-      });
+      }));
+    }
+    await eachConcurrent(names, lanes, async (name, k) => {
+      const src = source.tensor(name) as TensorEngine;
       const values: unknown[] = [];
       if (view.subSampleIndex.length === 0) for (const r of rows) values.push(await storedValue(src, r));
       else values.push(...(await view.tensor(name).readMany(Array.from({ length: view.length }, (_, i) => i), { signal })));
-      await t.extend(values as never, { signal });
-    }
+      await targets[k]!.extend(values as never, { signal });
+    });
     await out.commit(`optimized view ${record.id}`, { allowEmpty: true, signal });
     await out.close();
     return { path };
@@ -933,8 +947,9 @@ export class Dataset implements TensorHost {
    * Copies the dataset, every version included, to `dest` (a path, URL or Store) and returns it opened there on
    * the current branch. Refused when `dest` holds a dataset, unless `overwrite`.
    */
-  async copy(dest: string | Store, opts: EmptyOptions & { onProgress?: (done: number, total: number) => void } = {}): Promise<Dataset> {
+  async copy(dest: string | Store, opts: EmptyOptions & { onProgress?: (done: number, total: number) => void; numWorkers?: number } = {}): Promise<Dataset> {
     checkProgress(opts.onProgress, "copy");
+    checkWorkers(opts.numWorkers, "copy");
     await this.flush(opts);
     const { store, path } = await resolveStore(dest, opts);
     if (store === this.#store || overlaps(path, this.#path)) {

@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidArgumentError, isShoalError, ndarray, viewAs } from "@shoal/core";
+import { checkWorkers, eachConcurrent } from "./parallel.ts";
 import {
   type DeepLakeCreateTensorOptions, type DeepLakeDataset, type DeepLakeTensor, DeepLakeUnsupportedError, type MissingChunkError,
   openDeepLake,
@@ -44,6 +45,8 @@ export interface ImportDeepLakeOptions extends EmptyOptions {
   onProgress?: (done: number, total: number) => void;
   /** Credentials of the source store when they differ from the destination's `creds`. */
   sourceCreds?: StoreCreds;
+  /** Tensors copied at once (default 1): their chunk reads overlap, which is what an import from S3 waits on. */
+  numWorkers?: number;
 }
 
 /** Source chunks read per batch: enough to overlap reads (the reader loads them concurrently), few enough to bound memory. */
@@ -67,6 +70,7 @@ interface TensorPlan {
 export async function importDeepLake(src: string | Store, dest: string | Store, opts: ImportDeepLakeOptions = {}): Promise<Dataset> {
   checkOptions(src, dest, opts);
   const { signal } = opts;
+  const lanes = checkWorkers(opts.numWorkers, "importDeepLake");
   const source = await resolveStore(src, { creds: opts.sourceCreds ?? opts.creds, storeOptions: opts.storeOptions, signal });
   // Every chunk is read once, so caching decoded chunks would only hold memory.
   const dl = await openDeepLake(source.store, { branch: opts.branch, commitId: opts.commitId, cacheBytes: 0, signal });
@@ -86,7 +90,7 @@ export async function importDeepLake(src: string | Store, dest: string | Store, 
     let done = 0;
     let skipped = 0;
     opts.onProgress?.(0, total);
-    for (const p of plans) {
+    await eachConcurrent(plans, lanes, async (p) => {
       await copyTensor(p, ds.tensor(p.src.name), {
         signal,
         skipMissing: opts.skipMissing === true,
@@ -96,7 +100,7 @@ export async function importDeepLake(src: string | Store, dest: string | Store, 
         },
         onBatch: (n) => opts.onProgress?.((done += n), total),
       });
-    }
+    });
     const from = typeof src === "string" ? src : "a store";
     const note = skipped > 0 ? `; ${skipped} samples of missing chunks left empty` : "";
     await ds.commit(`Imported Deep Lake dataset ${from} at commit ${dl.commitId} (branch ${dl.branch}, written by deeplake ${dl.formatVersion})${note}`, { allowEmpty: true, signal });

@@ -18,6 +18,10 @@ export type { ExtendRowsOptions } from "./rows.ts";
 export type { MergeOptions } from "./merge.ts";
 export type { SummaryRow } from "./summary.ts";
 export { toNpy, fromNpy } from "./npy.ts";
+// Deep Lake's `@deeplake.compute`: transforms run on workers and appended in input order (eval), or filters.
+export { compute, pipeline, Transform, Output, TransformError, TransformOutputError, ComputeWorkerError } from "@shoal/compute";
+export type { ComputeFunction, ComputeOptions, ComputeTarget, EvalOptions, EvalResult, OutputTensor, Scheduler, TransformFunction } from "@shoal/compute";
+export type { ParallelFilterOptions, WorkerOptions } from "./parallel.ts";
 export * from "./errors.ts";
 export type { Visualization, VisualizeOptions } from "./visualize.ts";
 export { importDeepLake } from "./deeplake-import.ts";

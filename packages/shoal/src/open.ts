@@ -9,6 +9,7 @@ import { type OpenStoreOptions, type Store, openStore } from "@shoal/storage";
 import { type CommitLock, LockRequiredError, VersionControl } from "@shoal/vcs";
 import { detectDeepLake } from "@shoal/deeplake-compat";
 import { emulateCreateOnly } from "./create-only.ts";
+import { eachConcurrent } from "./parallel.ts";
 import { changeLogFrom } from "./changes.ts";
 import { Dataset } from "./dataset.ts";
 import { DeepLakeDatasetError } from "./errors.ts";
@@ -175,15 +176,16 @@ export async function dataset(path: string | Store, opts: LoadOptions = {}): Pro
 }
 
 /** Copies every key of `from` (except the write lock) into `to`. */
-export async function copyKeys(from: Store, to: Store, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<void> {
+/** `numWorkers` keys in flight at once: a copy between object stores is bound by round trips, not by this thread. */
+export async function copyKeys(from: Store, to: Store, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; numWorkers?: number } = {}): Promise<void> {
   const keys: string[] = [];
   for await (const k of from.list("", opts)) if (!k.startsWith("locks/")) keys.push(k);
   let done = 0;
-  for (const k of keys) {
+  await eachConcurrent(keys, opts.numWorkers ?? 0, async (k) => {
     const v = await from.get(k, opts);
     if (v) await to.set(k, v, opts);
     opts.onProgress?.(++done, keys.length);
-  }
+  });
 }
 
 /** Opens version control on `branch`; a remembered branch that has since gone falls back to the default one. */

@@ -17,9 +17,11 @@ const allowed: Record<string, string[]> = {
   "@shoal/loader": ["@shoal/core", "@shoal/codecs", "@shoal/views"],
   "@shoal/clearml-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
   "@shoal/deeplake-compat": ["@shoal/core", "@shoal/storage", "@shoal/codecs"],
-  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat", "@shoal/deeplake-compat"],
+  "@shoal/compute": ["@shoal/core", "@shoal/codecs"],
+  shoal: ["@shoal/core", "@shoal/storage", "@shoal/codecs", "@shoal/htypes", "@shoal/chunks", "@shoal/vcs", "@shoal/views", "@shoal/loader", "@shoal/clearml-compat", "@shoal/deeplake-compat", "@shoal/compute"],
+  "@shoal/queue": ["shoal", "@shoal/core", "@shoal/compute"],
   "@shoal/viewer": ["shoal", "@shoal/core", "@shoal/storage"],
-  "@shoal/cli": ["shoal", "@shoal/clearml-compat", "@shoal/viewer"],
+  "@shoal/cli": ["shoal", "@shoal/clearml-compat", "@shoal/viewer", "@shoal/compute", "@shoal/queue"],
 };
 
 // The one edge against the arrows: @shoal/viewer depends on shoal, yet Deep Lake users call `ds.visualize()` on the
@@ -106,8 +108,11 @@ test("shoal reaches @shoal/viewer only by the lazy import of visualize.ts, as an
 test("no eval or new Function in any source", () => {
   for (const pkg of packages()) {
     for (const file of sourceFiles(join(pkg.dir, "src"))) {
-      const text = readFileSync(file, "utf8");
-      assert.not.ok(/\beval\(|new Function\(/.test(text), `${file.slice(root.length)} uses eval/new Function`);
+      // A call of the global eval, not Deep Lake's `transform.eval(...)` nor the declaration of that method.
+      const calls = readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => /(^|[^.\w])eval\(|new Function\(/.test(line) && !/^\s*(async\s+)?eval\(.*\)\s*:\s*[\w<]/.test(line));
+      assert.equal(calls, [], `${file.slice(root.length)} uses eval/new Function`);
     }
   }
 });

@@ -114,6 +114,23 @@ test("SYNTHETIC: every kind of tensor imports with its values, files kept, setti
   await ds.close();
 });
 
+test("SYNTHETIC: numWorkers copies tensors at once and writes the same dataset; a bad count is refused", async () => {
+  const { store } = await build();
+  const one = await importDeepLake(store, new MemoryStore());
+  const four = await importDeepLake(store, new MemoryStore(), { numWorkers: 4 });
+  assert.equal(four.tensorNames(), one.tensorNames());
+  for (const name of one.tensorNames()) {
+    const a = one.tensor(name);
+    const b = four.tensor(name);
+    assert.is(b.length, a.length, name);
+    for (let i = 0; i < a.length; i++) assert.equal((await b.readBytes(i)).bytes, (await a.readBytes(i)).bytes, `${name}[${i}]`);
+  }
+  const dest = new MemoryStore();
+  const e = await importDeepLake(store, dest, { numWorkers: -1 }).then(() => undefined, (x: unknown) => x);
+  assert.is((e as { code?: string })?.code, "InvalidArgumentError");
+  assert.is(await dest.get("shoal.json"), undefined);
+});
+
 test("SYNTHETIC: sequence tensors are refused before anything is written", async () => {
   const store = new MemoryStore();
   await writeTensor(store, FIRST, {

@@ -3,6 +3,8 @@
  * @module
  */
 export { startS3Server } from "./node-s3-server.ts";
+export { startRedisServer } from "./node-redis-server.ts";
+export type { TestRedisServer } from "./node-redis-server.ts";
 export type { TestS3Server } from "./node-s3-server.ts";
 export { startHttpServer, serveStore } from "./node-http-server.ts";
 export type { RecordedRequest, ScriptedResponse, TestHttpServer } from "./node-http-server.ts";

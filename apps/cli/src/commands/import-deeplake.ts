@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { UsageError } from "../usage-error.ts";
 import { type Dataset, InvalidArgumentError, type MissingSamples, importDeepLake, isShoalError, openDeepLake } from "shoal";
 import { info, printJson } from "../output.ts";
 import { progressBar } from "../progress.ts";
@@ -14,10 +15,13 @@ export default defineCommand({
     branch: { type: "string", description: "Source branch whose HEAD to import (default main)" },
     tensors: { type: "string", description: "Comma-separated tensors to import (default: all)" },
     "skip-missing": { type: "boolean", description: "Import samples of chunks missing from the source as empty samples instead of failing", default: false },
+    workers: { type: "string", description: "Tensors copied at once (default 1); their chunk reads overlap" },
     quiet: { type: "boolean", description: "No progress bar", default: false },
     json: { type: "boolean", description: "Print the result as JSON", default: false },
   },
   async run({ args }) {
+    const workers = args.workers === undefined ? 0 : Number(args.workers);
+    if (!Number.isInteger(workers) || workers < 0 || workers > 256) throw new UsageError(`--workers must be a whole number from 0 to 256, got ${JSON.stringify(args.workers)}`, "import-deeplake");
     const tensors = args.tensors === undefined ? undefined : args.tensors.split(",").map((s) => s.trim()).filter(Boolean);
     if (tensors && tensors.length === 0) throw new InvalidArgumentError("[shoal] --tensors needs at least one tensor name");
     // Resolves the commit first, so the report names the exact version even when a branch was given.
@@ -32,6 +36,7 @@ export default defineCommand({
           commitId: source.commitId,
           tensors,
           skipMissing: args["skip-missing"],
+          numWorkers: workers,
           onMissing: (m) => missing.push(m),
           onProgress: (done, total) => bar.update(done, total),
         }),

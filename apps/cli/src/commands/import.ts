@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
 import { track } from "../session.ts";
-import { open, readFile } from "node:fs/promises";
-import { type NDArray, InvalidArgumentError, empty, getSampleCodec, ndarray, read } from "shoal";
+import { open } from "node:fs/promises";
+import { InvalidArgumentError, empty, getSampleCodec } from "shoal";
+import type * as ImportTransform from "../import-transform.ts";
 import { listImageFolder } from "../folder.ts";
 import { info, printJson } from "../output.ts";
 import { progressBar } from "../progress.ts";
@@ -21,12 +22,9 @@ async function readHead(path: string, length = 64): Promise<Uint8Array> {
   }
 }
 
-/** 16-bit → 8-bit by rounding v / 257, which maps 0 → 0 and 65535 → 255 exactly (ImageMagick's own depth reduction). */
-function toUint8(image: NDArray): NDArray {
-  const src = image.data as Uint16Array;
-  const out = new Uint8Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = (src[i]! + 128) / 257;
-  return ndarray("uint8", image.shape, out);
+/** The per-file step, an entry of its own so worker threads can import it (from dist/ when built, src/ under tsx). */
+function importTransformUrl(): string {
+  return new URL(import.meta.url.endsWith(".ts") ? "../import-transform.ts" : "./import-transform.js", import.meta.url).href;
 }
 
 export default defineCommand({
@@ -37,11 +35,14 @@ export default defineCommand({
     overwrite: { type: "boolean", description: "Replace an existing dataset", default: false },
     compression: { type: "string", description: "Sample compression of the images tensor (jpeg or png); default: the files' own, png when they mix" },
     dtype: { type: "string", description: "uint8 or uint16; default: uint16 when every image is a 16-bit PNG, else uint8 (uint8 converts 16-bit PNGs)" },
+    workers: { type: "string", description: "Worker threads that read, check and convert the files (default 0: all in this thread)" },
     quiet: { type: "boolean", description: "No progress bar", default: false },
     json: { type: "boolean", description: "Print the result as JSON", default: false },
   },
   async run({ args }) {
     if (args.dtype !== undefined && args.dtype !== "uint8" && args.dtype !== "uint16") throw new UsageError(`--dtype must be uint8 or uint16, got ${JSON.stringify(args.dtype)}`, "import");
+    const workers = args.workers === undefined ? 0 : Number(args.workers);
+    if (!Number.isInteger(workers) || workers < 0 || workers > 256) throw new UsageError(`--workers must be a whole number from 0 to 256, got ${JSON.stringify(args.workers)}`, "import");
     const { classes, files } = await listImageFolder(args.folder);
     if (files.length === 0) throw new InvalidArgumentError(`[shoal] no .jpg/.jpeg/.png files in class subfolders of ${args.folder}`);
     const png = await getSampleCodec("png");
@@ -64,28 +65,16 @@ export default defineCommand({
     await ds.createTensor("images", { htype: "image", sampleCompression: compression, dtype });
     await ds.createTensor("labels", { htype: "class_label", classNames: classes });
     const bar = progressBar("import", { quiet: args.quiet || args.json });
-    const batch = 64;
-    let converted = 0;
+    const toUint8 = dtype === "uint8" ? [...sixteen] : [];
+    const { importFile } = (await import(importTransformUrl())) as typeof ImportTransform;
     try {
-      for (let i = 0; i < files.length; i += batch) {
-        const slice = files.slice(i, i + batch);
-        const images = await Promise.all(
-          slice.map(async (f) => {
-            const bytes = new Uint8Array(await readFile(f.path));
-            if (dtype === "uint8" && sixteen.has(f.path)) {
-              converted++;
-              return toUint8(png.decode(bytes));
-            }
-            return read(bytes, { name: f.path });
-          }),
-        );
-        await ds.extend({ images, labels: slice.map((f) => f.label) });
-        bar.update(Math.min(i + batch, files.length), files.length);
-      }
+      // Appended every 256 files: memory holds one block whatever the folder's size.
+      await importFile({ compression, toUint8 }).eval(files, ds, { numWorkers: workers, writeInterval: 256, onProgress: (done, total) => bar.update(done, total) });
       await ds.flush();
     } finally {
       bar.stop();
     }
+    const converted = toUint8.length;
     const recompressed = files.filter((f) => (isPng(f.path) ? "png" : "jpeg") !== compression).length;
     if (args.json) printJson({ dataset: args.dataset, samples: files.length, classes, dtype, compression, converted16to8: converted, recompressed });
     else {
