@@ -180,7 +180,7 @@ function checkOptions(opts: EvalOptions): { workers: number; scheduler: Schedule
     throw new InvalidArgumentError(`[shoal] unknown scheduler ${JSON.stringify(scheduler)}: use "serial", "threads", "processes" or "queue"`);
   }
   if (scheduler === "queue" && (typeof opts.queue !== "object" || opts.queue === null || typeof opts.queue.run !== "function")) {
-    throw new InvalidArgumentError('[shoal] scheduler "queue" needs { queue: redisQueue("redis://host:6379") } from @shoal/queue');
+    throw new InvalidArgumentError('[shoal] scheduler "queue" needs { queue: redisQueue("redis://host:6379") } from @shoal/queue/node');
   }
   const checkpoint = opts.checkpointInterval ?? 0;
   if (typeof checkpoint !== "number" || Number.isNaN(checkpoint)) throw new InvalidArgumentError("[shoal] checkpointInterval must be a number");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRedisServer } from "@shoal/testing/node";
 import { empty, getSampleCodec, ndarray } from "shoal";
-import { redisQueue } from "../src/index.ts";
+import { redisQueue } from "../src/node.ts";
 // @ts-expect-error: plain JavaScript module
 import { fileResize } from "./resize-files.mjs";
 

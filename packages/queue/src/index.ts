@@ -1,12 +1,9 @@
 /**
- * `@shoal/queue`: compute beyond one machine. `redisQueue(url)` is the scheduler of
- * `transform.eval(input, ds, { scheduler: "queue", queue })`; `startWorker({ queue })` (or `shoal worker --queue`)
- * runs its tasks anywhere that reaches the dataset's store. BullMQ over Redis carries the tasks.
+ * `@shoal/queue`: compute beyond one machine. This root entry holds what any runtime can import (the errors, the
+ * task protocol's types); the scheduler and the worker speak TCP to Redis, so they live in `@shoal/queue/node`
+ * (Node, Bun and Deno): `redisQueue(url)` for `transform.eval(input, ds, { scheduler: "queue", queue })`, and
+ * `startWorker({ queue })` (or `shoal worker --queue`) to run its tasks anywhere that reaches the dataset's store.
  * @module
  */
-export { redisQueue, type RedisQueueOptions } from "./producer.ts";
-export { startWorker, DEFAULT_QUEUE_NAME, type RunningWorker, type WorkerOptions } from "./worker.ts";
-export { redisCommitLock, type RedisCommitLockOptions } from "./lock.ts";
 export { QueueConnectionError, QueueInputError, TaskFailedError, VersionMismatchError } from "./errors.ts";
-export type { StorageSettings, TaskData, TaskOutcome } from "./protocol.ts";
-export { installedVersion } from "./version.ts";
+export { DEFAULT_QUEUE_NAME, type StorageSettings, type TaskData, type TaskOutcome } from "./protocol.ts";

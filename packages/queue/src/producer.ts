@@ -1,8 +1,8 @@
 /**
- * `redisQueue(url)`: the scheduler `eval({ scheduler: "queue", queue })` hands a run to. It splits the input into
- * tasks on a BullMQ queue, waits for `shoal worker` processes to run them (each into a task dataset of its own),
- * then appends their rows to the target in input order and commits once. A task that fails on every attempt is
- * reported with its input range, and the target is left as it was.
+ * `redisQueue(url)`: the scheduler `transform.eval(input, ds, { scheduler: "queue", queue })` hands a run to. It
+ * splits the input into tasks on a BullMQ queue, waits for `shoal worker` processes to run them (each into a task
+ * dataset of its own), then appends their rows to the target in input order and commits once. A task that fails on
+ * every attempt is reported with its input range, and the target is left as it was.
  * @module
  */
 import type { ComputeInputLike, ComputeTarget, EvalOptions, EvalResult, QueueScheduler, Transform } from "@shoal/compute";
@@ -12,10 +12,9 @@ import { type Job, Queue, QueueEvents } from "bullmq";
 import { assertReachable, connectionOptions } from "./connection.ts";
 import { QueueInputError, TaskFailedError, VersionMismatchError } from "./errors.ts";
 import { assertJsonSamples } from "./inputs.ts";
-import { type StorageSettings, type TaskData, type TaskOutcome, VERSION_MISMATCH } from "./protocol.ts";
+import { type StorageSettings, type TaskData, type TaskOutcome, DEFAULT_QUEUE_NAME, VERSION_MISMATCH } from "./protocol.ts";
 import { credsFor, deletePrefix, readRows, stagingRoot } from "./staging.ts";
-import { installedVersion } from "./version.ts";
-import { DEFAULT_QUEUE_NAME } from "./worker.ts";
+import { installedVersion } from "./version-node.ts";
 
 export interface RedisQueueOptions {
   /** Queue name shared with the workers (default "shoal-compute"). */

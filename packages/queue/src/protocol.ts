@@ -39,4 +39,7 @@ export interface TaskOutcome {
   skipped: number[];
 }
 
+/** The BullMQ queue producers and workers meet on unless told another name. */
+export const DEFAULT_QUEUE_NAME = "shoal-compute";
+
 export const VERSION_MISMATCH = "VersionMismatchError";

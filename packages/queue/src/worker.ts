@@ -10,11 +10,10 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { empty, load } from "shoal";
 import { assertReachable, connectionOptions, redact } from "./connection.ts";
 import { redisCommitLock } from "./lock.ts";
-import { type TaskData, type TaskOutcome, VERSION_MISMATCH } from "./protocol.ts";
+import { type TaskData, type TaskOutcome, DEFAULT_QUEUE_NAME, VERSION_MISMATCH } from "./protocol.ts";
 import { credsFor } from "./staging.ts";
-import { installedVersion } from "./version.ts";
+import { installedVersion } from "./version-node.ts";
 
-export const DEFAULT_QUEUE_NAME = "shoal-compute";
 
 export interface WorkerOptions {
   /** `redis://host:6379` */

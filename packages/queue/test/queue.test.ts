@@ -11,7 +11,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type TestRedisServer, type TestS3Server, startRedisServer, startS3Server } from "@shoal/testing/node";
 import { type Dataset, empty, isShoalError, load } from "shoal";
-import { redisCommitLock, redisQueue } from "../src/index.ts";
+import { redisCommitLock, redisQueue } from "../src/node.ts";
 // @ts-expect-error: plain JavaScript module
 import { failOn, render, stallOnce } from "./fixtures/transforms.mjs";
 

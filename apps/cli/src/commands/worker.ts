@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { startWorker } from "@shoal/queue";
+import { startWorker } from "@shoal/queue/node";
 import { info } from "../output.ts";
 import { UsageError } from "../usage-error.ts";
 
