@@ -136,7 +136,8 @@ t("each documented exit code, through the binary", async () => {
   await expectExit(["export", path, "images", join(root, "codes-out"), "--quiet"], 10);
   // 15: a dataset written by a newer format version.
   const newer = await copyOfShapes("newer");
-  const marker = JSON.parse(await readFile(join(newer, "shoal.json"), "utf8")) as Record<string, unknown>;
+  // Rewritten without its checksum member, as a writer before checksums (or another tool) leaves it.
+  const { xxh32: _seal, ...marker } = JSON.parse(await readFile(join(newer, "shoal.json"), "utf8")) as Record<string, unknown>;
   await writeFile(join(newer, "shoal.json"), JSON.stringify({ ...marker, formatVersion: 99 }));
   await expectExit(["info", newer], 15);
 });

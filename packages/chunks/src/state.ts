@@ -4,7 +4,7 @@
  * @module
  */
 import type { DType } from "@shoal/core";
-import { InvalidArgumentError, PreconditionFailedError, isDType } from "@shoal/core";
+import { InvalidArgumentError, PreconditionFailedError, isDType, sealJson, unsealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import type { Encoding } from "./chunk-format.ts";
 import { CorruptChunkError } from "./errors.ts";
@@ -92,19 +92,15 @@ export const keys = {
   hint: (branch: string): string => `refs/hints/${branch}`,
 };
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+/** Every JSON record is sealed with its checksum (FORMAT.md, Conventions): a flipped bit that still parses is caught. */
+export function encodeJson(value: object): Uint8Array {
+  return sealJson(value);
 }
 
 export function decodeJson(bytes: Uint8Array, key: string): unknown {
-  try {
-    return JSON.parse(decoder.decode(bytes));
-  } catch (cause) {
-    throw new CorruptChunkError(key, 0, "not valid JSON", { cause });
-  }
+  const r = unsealJson(bytes);
+  if (!r.ok) throw new CorruptChunkError(key, 0, r.reason);
+  return r.value;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -173,12 +169,10 @@ export async function resolveHead(store: Store, branch: string, opts?: { signal?
   let start = 0;
   const hint = await store.get(keys.hint(branch), { signal });
   if (hint) {
-    try {
-      const h = JSON.parse(decoder.decode(hint)) as { seq?: unknown };
-      if (typeof h.seq === "number" && Number.isSafeInteger(h.seq) && h.seq > 0) start = h.seq;
-    } catch {
-      // A torn or garbled hint only costs extra probes.
-    }
+    // A torn or garbled hint only costs extra probes.
+    const h = unsealJson(hint);
+    const seq = h.ok && isRecord(h.value) ? h.value.seq : undefined;
+    if (typeof seq === "number" && Number.isSafeInteger(seq) && seq > 0) start = seq;
   }
   let best = start > 0 ? await readRef(store, branch, start, signal) : undefined;
   if (!best) {

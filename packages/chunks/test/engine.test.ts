@@ -246,7 +246,8 @@ test("rename, delete, rechunk and info keep data readable", async () => {
 test("a marker of a newer format version is UnsupportedError, a foreign marker DatasetNotFoundError", async () => {
   const store = new MemoryStore();
   await DatasetEngine.create(store);
-  const marker = JSON.parse(new TextDecoder().decode(await store.get("shoal.json")));
+  // Rewritten by hand without its seal, as a record of a writer before seals (or of another tool) reads.
+  const { xxh32: _seal, ...marker } = JSON.parse(new TextDecoder().decode(await store.get("shoal.json")));
   await store.set("shoal.json", new TextEncoder().encode(JSON.stringify({ ...marker, formatVersion: 2 })));
   const e = await rejects(DatasetEngine.open(store), "UnsupportedError");
   assert.match((e as Error).message, /version 2.*knows version 1/);

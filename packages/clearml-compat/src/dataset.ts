@@ -15,14 +15,14 @@ import {
   PendingUploadsError,
   VersionExistsError,
 } from "./errors.ts";
-import { randomId } from "./hash.ts";
-import { ensureMarker, keys, readInfo, readJson, readState, writeJson } from "./layout.ts";
+import { createSha256, randomId, sha256Hex } from "./hash.ts";
+import { ensureMarker, keys, readInfo, readLiveInfo, readState, writeJson } from "./layout.ts";
 import { listLink } from "./links.ts";
 import { type LocalCopyOptions, type MutableCopyOptions, type VerifyOptions, localCopy, mutableCopy, verifyCopy } from "./local-copy.ts";
 import { baseName, joinEntryPath, normalizeDatasetFolder, normalizeEntryPath } from "./paths.ts";
 import { pool, workerCount } from "./pool.ts";
-import { ContentReader } from "./read.ts";
-import { claimVersion, infosOf, listPointers, pickLatest, referencedPacks } from "./registry.ts";
+import { ContentReader, contentMismatch } from "./read.ts";
+import { claimVersion, infosOf, listPointers, pickLatest, readPointer, referencedPacks } from "./registry.ts";
 import { type TableDiff, type TableEntry, applicationOrder, assertNoCaseCollision, diffTables, fromTable, mergeParents, prunedGraph, tableOf, unionTables } from "./table.ts";
 import type { DatasetInfo, DatasetState, DatasetStatus, FileEntry, IOOptions, LinkEntry, LinkResolver, LocalFiles, Progress, StorageOptions } from "./types.ts";
 import { type UploadOptions, uploadPending } from "./upload.ts";
@@ -337,7 +337,7 @@ export class FileDataset {
     let info: DatasetInfo | undefined;
     if (opts.id !== undefined) {
       checkText(opts.id, "id");
-      info = /^[\w-]+$/.test(opts.id) ? await readInfo(storage, opts.id, opts) : undefined;
+      info = /^[\w-]+$/.test(opts.id) ? await readLiveInfo(storage, opts.id, opts) : undefined;
       if (!info) throw new DatasetNotFoundError(`id ${opts.id}`);
     } else {
       const prefix = opts.project !== undefined && opts.name !== undefined ? keys.nameDir(opts.project, opts.name) : keys.namesRoot;
@@ -470,11 +470,11 @@ export class FileDataset {
     const existing = new Set((await listPointers(storage, keys.nameDir(project, name), opts)).map((p) => p.version));
     for (const p of pointers) if (existing.has(p.version)) throw new VersionExistsError(project, name, p.version);
     for (const p of pointers) {
-      const ptr = await readJson<{ id: string }>(storage, p.key, opts);
-      if (!ptr) continue;
-      await claimVersion(storage, project, name, p.version, ptr.id, opts);
-      const info = await readInfo(storage, ptr.id, opts);
-      if (info) await writeJson(storage, keys.info(ptr.id), { ...info, project, name }, opts);
+      const id = await readPointer(storage, p.key, opts);
+      if (id === undefined) continue;
+      await claimVersion(storage, project, name, p.version, id, opts);
+      const info = await readInfo(storage, id, opts);
+      if (info) await writeJson(storage, keys.info(id), { ...info, project, name }, opts);
       await storage.delete(p.key, opts);
     }
     return pointers.length;
@@ -721,6 +721,8 @@ export class FileDataset {
     const liveGraph = prunedGraph(this.state);
     this.state.graph = liveGraph;
     this.state.packs = Object.fromEntries(Object.entries(this.state.packs).filter(([v]) => v in liveGraph));
+    // Lets a reader tell a lost description from an interrupted create (see readLiveInfo).
+    this.state.final = true;
     await writeJson(this.store, keys.state(this.id), this.state, opts);
     this.info = { ...this.info, status: "final", finalized: nowIso() };
     await writeJson(this.store, keys.info(this.id), this.info, opts);
@@ -769,9 +771,10 @@ export class FileDataset {
       text = json;
     } else throw new InvalidArgumentError(`[shoal] [files] metadata format must be json or csv, got ${String(format)}`);
     const previous = this.info.metadata[name];
-    await this.store.set(keys.metadata(this.id, name, format), new TextEncoder().encode(text), opts);
+    const bytes = new TextEncoder().encode(text);
+    await this.store.set(keys.metadata(this.id, name, format), bytes, opts);
     if (previous && previous.type !== format) await this.store.delete(keys.metadata(this.id, name, previous.type), opts);
-    this.info = { ...this.info, metadata: { ...this.info.metadata, [name]: { type: format } } };
+    this.info = { ...this.info, metadata: { ...this.info.metadata, [name]: { type: format, sha256: sha256Hex(bytes) } } };
     await writeJson(this.store, keys.info(this.id), this.info, opts);
   }
 
@@ -783,7 +786,14 @@ export class FileDataset {
     const key = keys.metadata(this.id, name, entry.type);
     const bytes = await this.store.get(key, opts);
     if (!bytes) throw new CorruptContentError(key, "metadata object is missing");
-    const text = new TextDecoder().decode(bytes);
+    // Metadata written before its hash was recorded is read unchecked.
+    if (entry.sha256 !== undefined && sha256Hex(bytes) !== entry.sha256) throw new CorruptContentError(key, `metadata does not match the SHA-256 recorded in ${keys.info(this.id)}`);
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch (cause) {
+      throw new CorruptContentError(key, "metadata is not valid UTF-8", { cause });
+    }
     if (entry.type === "csv") return fromCsv(text);
     try {
       return JSON.parse(text) as unknown;
@@ -808,7 +818,8 @@ export class FileDataset {
   async #parentStates(opts?: IOOptions): Promise<DatasetState[]> {
     const states: DatasetState[] = [];
     for (const p of this.info.parents) {
-      if (!(await readInfo(this.store, p, opts))) continue;
+      // A parent deleted with force is skipped (its children keep their content); a lost description is not.
+      if (!(await readLiveInfo(this.store, p, { ...opts, asParentOf: this.id }))) continue;
       states.push(await readState(this.store, p, opts));
     }
     return states;
@@ -823,7 +834,7 @@ export class FileDataset {
     if (datasetId === undefined) base = unionTables(await this.#parentStates(opts));
     else {
       checkText(datasetId, "datasetId");
-      if (!/^[\w-]+$/.test(datasetId) || !(await readInfo(this.store, datasetId, opts))) throw new DatasetNotFoundError(`id ${datasetId}`);
+      if (!/^[\w-]+$/.test(datasetId) || !(await readLiveInfo(this.store, datasetId, opts))) throw new DatasetNotFoundError(`id ${datasetId}`);
       base = tableOf(await readState(this.store, datasetId, opts));
     }
     return diffTables(base, tableOf(this.state));
@@ -861,15 +872,22 @@ export class FileDataset {
     const entry = this.state.files.find((f) => f.path === entryPath);
     if (!entry) throw new InvalidArgumentError(`[shoal] [files] ${entryPath} is not a file of dataset ${this.id}`);
     const segments = this.state.objects[entry.sha256];
-    if (!segments) throw new DatasetNotFinalError(this.id, `read ${entryPath} before it is uploaded`);
+    if (!segments) {
+      if (this.isFinal()) throw new CorruptContentError(keys.state(this.id), `${entryPath}: content ${entry.sha256} has no stored location`);
+      throw new DatasetNotFinalError(this.id, `read ${entryPath} before it is uploaded`);
+    }
     const out = new Uint8Array(entry.size);
+    const hasher = createSha256();
     let at = 0;
     for await (const piece of new ContentReader(this.store, [segments], opts.signal).pieces(entry.sha256, segments)) {
       if (at + piece.length > out.length) throw new CorruptContentError(keys.state(this.id), `${entryPath} is longer than its recorded ${entry.size} bytes`);
       out.set(piece, at);
+      hasher.update(piece);
       at += piece.length;
     }
     if (at !== entry.size) throw new CorruptContentError(keys.state(this.id), `${entryPath} has ${at} bytes, expected ${entry.size}`);
+    const digest = hasher.digestHex();
+    if (digest !== entry.sha256) throw contentMismatch(entry.sha256, segments, `${entryPath} hashes to ${digest}`);
     return out;
   }
 

@@ -2,9 +2,10 @@
  * Store keys and JSON I/O for the on-store layout described in FORMAT-files.md.
  * @module
  */
-import { InvalidArgumentError, PreconditionFailedError, StorageError, isShoalError } from "@shoal/core";
+import { InvalidArgumentError, PreconditionFailedError, StorageError, isShoalError, sealJson, unsealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import { CorruptContentError } from "./errors.ts";
+import { checkInfo, checkState } from "./records.ts";
 import type { DatasetInfo, DatasetState, IOOptions } from "./types.ts";
 
 export const MARKER_KEY = "shoal-files.json";
@@ -38,22 +39,17 @@ export function parsePointerKey(key: string): { project: string; name: string; v
   return { project: decodeSegment(m[1] as string), name: decodeSegment(m[2] as string), version: decodeSegment(m[3] as string) };
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
+/** A record, its seal (@shoal/core sealJson) checked and removed; undefined when the key is absent. */
 export async function readJson<T>(store: Store, key: string, opts?: IOOptions): Promise<T | undefined> {
   const bytes = await store.get(key, opts);
   if (bytes === undefined) return undefined;
-  try {
-    return JSON.parse(decoder.decode(bytes)) as T;
-  } catch (cause) {
-    throw new CorruptContentError(key, "invalid JSON", { cause });
-  }
+  const read = unsealJson(bytes);
+  if (!read.ok) throw new CorruptContentError(key, read.reason);
+  return read.value as T;
 }
 
-export async function writeJson(store: Store, key: string, value: unknown, opts?: IOOptions & { createOnly?: boolean }): Promise<void> {
-  const bytes = encoder.encode(`${JSON.stringify(value)}\n`);
-  await store.set(key, bytes, { signal: opts?.signal, ifNoneMatch: opts?.createOnly ? "*" : undefined });
+export async function writeJson(store: Store, key: string, value: object, opts?: IOOptions & { createOnly?: boolean }): Promise<void> {
+  await store.set(key, sealJson(value), { signal: opts?.signal, ifNoneMatch: opts?.createOnly ? "*" : undefined });
 }
 
 /** Creates the format marker on first use; refuses a store holding a different format. */
@@ -65,17 +61,40 @@ export async function ensureMarker(store: Store, opts?: IOOptions): Promise<void
     }
     return;
   }
-  await createOnly(store, MARKER_KEY, encoder.encode(`${JSON.stringify({ format: "shoal-files", version: 1 })}\n`), opts);
+  await createOnly(store, MARKER_KEY, sealJson({ format: "shoal-files", version: 1 }), opts);
 }
 
 export async function readInfo(store: Store, id: string, opts?: IOOptions): Promise<DatasetInfo | undefined> {
-  return readJson<DatasetInfo>(store, keys.info(id), opts);
+  const info = await readJson<unknown>(store, keys.info(id), opts);
+  return info === undefined ? undefined : checkInfo(keys.info(id), id, info);
 }
 
 export async function readState(store: Store, id: string, opts?: IOOptions): Promise<DatasetState> {
-  const state = await readJson<DatasetState>(store, keys.state(id), opts);
+  const state = await readStateIfAny(store, id, opts);
   if (!state) throw new CorruptContentError(keys.state(id), "missing dataset state");
   return state;
+}
+
+async function readStateIfAny(store: Store, id: string, opts?: IOOptions): Promise<DatasetState | undefined> {
+  const state = await readJson<unknown>(store, keys.state(id), opts);
+  return state === undefined ? undefined : checkState(keys.state(id), id, state);
+}
+
+/**
+ * The info of a version that must exist, or undefined when it never did or was deleted. Create writes the state
+ * before the info and delete removes the info last, so a state without its info is only an interrupted create, and
+ * then a draft: a missing info beside a finalized state (`final`), or beside the state of a version another one
+ * inherits from (`asParentOf`), was lost.
+ */
+export async function readLiveInfo(store: Store, id: string, opts?: IOOptions & { asParentOf?: string }): Promise<DatasetInfo | undefined> {
+  const info = await readInfo(store, id, opts);
+  if (info) return info;
+  const state = await readStateIfAny(store, id, opts);
+  if (state && (state.final || opts?.asParentOf !== undefined)) {
+    const why = state.final ? "its state says it was finalized" : `its state is there and ${opts?.asParentOf} inherits from it`;
+    throw new CorruptContentError(keys.info(id), `the description of dataset ${id} is missing, but ${why}`);
+  }
+  return undefined;
 }
 
 /** Writes a create-only key; true if this call created it, false if it already existed. */

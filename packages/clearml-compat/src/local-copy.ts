@@ -14,7 +14,7 @@ import { randomId } from "./hash.ts";
 import { keys } from "./layout.ts";
 import { type LinkContext, readLink } from "./links.ts";
 import { pool, workerCount } from "./pool.ts";
-import { ContentReader } from "./read.ts";
+import { ContentReader, contentMismatch } from "./read.ts";
 import { selectPart } from "./table.ts";
 import type { DatasetState, FileEntry, LinkEntry, LocalFiles, Progress, Segment } from "./types.ts";
 
@@ -133,7 +133,7 @@ async function materialize(ctx: CopyContext, root: string, files: FileEntry[], l
     const hasher = local.createHasher();
     hasher.update(bytes);
     const digest = hasher.digestHex();
-    if (bytes.length !== size || digest !== h) throw new CorruptContentError(`content ${h}`, `stored bytes hash to ${digest} (${bytes.length} bytes), expected ${size} bytes`);
+    if (bytes.length !== size || digest !== h) throw contentMismatch(h, [segment], `stored bytes (${bytes.length} of ${size}) hash to ${digest}`);
     return bytes;
   };
   const collision = (path: string, e: unknown): unknown => {
@@ -169,7 +169,7 @@ async function materialize(ctx: CopyContext, root: string, files: FileEntry[], l
             yield piece;
           }
           const digest = hasher.digestHex();
-          if (got !== size || digest !== h) throw new CorruptContentError(`content ${h}`, `stored bytes hash to ${digest} (${got} bytes), expected ${size} bytes`);
+          if (got !== size || digest !== h) throw contentMismatch(h, segments, `stored bytes (${got} of ${size}) hash to ${digest}`);
         }
         if (mode === "symlink") {
           await local.writeFile(src, verified(), { signal, readOnly: true });

@@ -26,6 +26,16 @@ interface Span {
   next?: Span;
 }
 
+/**
+ * Content whose bytes do not hash to its SHA-256: some pack holding one of its segments is damaged. The error's key
+ * is the first such pack and the message lists them all.
+ */
+export function contentMismatch(sha256: string, segments: Segment[], detail: string): CorruptContentError {
+  const packs = [...new Set(segments.map((s) => keys.pack(s[0])))];
+  const where = packs.length > 1 ? ` (its segments are in ${packs.join(", ")})` : "";
+  return new CorruptContentError(packs[0] ?? `content ${sha256}`, `${detail}, not to its SHA-256 ${sha256}${where}`);
+}
+
 export class ContentReader {
   readonly #store: Store;
   readonly #signal: AbortSignal | undefined;

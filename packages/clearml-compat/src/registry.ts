@@ -3,9 +3,11 @@
  * versions unique per dataset name and lets listing run on prefix listings instead of a mutable global index.
  * @module
  */
+import { sealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import { VersionExistsError } from "./errors.ts";
-import { createOnly, keys, parsePointerKey, readInfo, readJson } from "./layout.ts";
+import { createOnly, keys, parsePointerKey, readJson, readLiveInfo } from "./layout.ts";
+import { checkPointer } from "./records.ts";
 import type { DatasetInfo, DatasetState, IOOptions } from "./types.ts";
 import { compareVersions, isValidVersion, nextVersion } from "./version.ts";
 
@@ -26,13 +28,19 @@ export async function listPointers(store: Store, prefix: string = keys.namesRoot
   return out.sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
+/** The id a pointer names, or undefined when the pointer is gone. */
+export async function readPointer(store: Store, key: string, opts?: IOOptions): Promise<string | undefined> {
+  const ptr = await readJson<unknown>(store, key, opts);
+  return ptr === undefined ? undefined : checkPointer(key, ptr).id;
+}
+
 /** The infos behind pointers; pointers whose version was never completed (crash during create) are skipped. */
 export async function infosOf(store: Store, pointers: PointerRef[], opts?: IOOptions): Promise<DatasetInfo[]> {
   const infos: DatasetInfo[] = [];
   for (const p of pointers) {
-    const ptr = await readJson<{ id: string }>(store, p.key, opts);
-    if (!ptr) continue;
-    const info = await readInfo(store, ptr.id, opts);
+    const id = await readPointer(store, p.key, opts);
+    if (id === undefined) continue;
+    const info = await readLiveInfo(store, id, opts);
     if (info) infos.push(info);
   }
   return infos;
@@ -54,7 +62,7 @@ export function pickLatest(infos: DatasetInfo[]): DatasetInfo | undefined {
  * after the highest existing (or 1.0.0) and retries on a lost race, which closes ClearML's duplicate-version race.
  */
 export async function claimVersion(store: Store, project: string, name: string, version: string | undefined, id: string, opts?: IOOptions): Promise<string> {
-  const body = new TextEncoder().encode(`${JSON.stringify({ id })}\n`);
+  const body = sealJson({ id });
   if (version !== undefined) {
     if (!(await createOnly(store, keys.pointer(project, name, version), body, opts))) throw new VersionExistsError(project, name, version);
     return version;

@@ -57,8 +57,8 @@ export interface DatasetInfo {
   finalized?: string;
   published?: string;
   defaultStorage?: string;
-  /** name → metadata object key suffix and type. */
-  metadata: Record<string, { type: "json" | "csv" }>;
+  /** name → metadata object key suffix and type, and the SHA-256 of its bytes (absent in older records). */
+  metadata: Record<string, { type: "json" | "csv"; sha256?: string }>;
 }
 
 /** `ids/<id>/state.json`: the full resolved entry table; rewritten while a draft, frozen by finalize. */
@@ -77,6 +77,8 @@ export interface DatasetState {
   pending: Record<string, PendingSource>;
   dirty: boolean;
   counters: { added: number; modified: number; removed: number };
+  /** Set by finalize (absent in older records): a lost `dataset.json` beside it is damage, not a crashed create. */
+  final?: true;
 }
 
 export type Progress = (done: number, total: number) => void;

@@ -10,6 +10,6 @@ export { CodecKindError, UnsafeZipEntryError } from "./errors.ts";
 export { LZ4_MAX_INPUT_SIZE, type Lz4Cursor, lz4BlockBound, lz4CompressBlock, lz4Cursor, lz4DecodeUntil, lz4DecompressBlock } from "./lz4-block.ts";
 export { LZ4_FRAME_MAGIC, type Lz4FrameOptions, isLz4Frame, lz4FrameDecode, lz4FrameEncode } from "./lz4-frame.ts";
 export { lz4Decode, lz4Encode } from "./lz4.ts";
-export { xxh32 } from "./xxhash32.ts";
+export { xxh32 } from "@shoal/core";
 export { adler32, crc32 } from "./checksums.ts";
 export { type ChromaSubsampling, type JpegEncodeOptions, JpegEncoder } from "./jpeg-encoder.ts";

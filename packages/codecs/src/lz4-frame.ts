@@ -8,7 +8,7 @@
 import { CorruptDataError, InvalidArgumentError, UnsupportedError } from "@shoal/core";
 import { lz4BlockBound, lz4CompressBlock, lz4DecompressBlock } from "./lz4-block.ts";
 import { assertBytes, assertLength } from "./bytes.ts";
-import { xxh32 } from "./xxhash32.ts";
+import { xxh32 } from "@shoal/core";
 
 const CODEC = "lz4-frame";
 export const LZ4_FRAME_MAGIC = 0x184d2204;

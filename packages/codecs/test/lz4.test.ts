@@ -5,7 +5,7 @@ import { isShoalError } from "@shoal/core";
 import { lz4BlockBound, lz4CompressBlock, lz4Cursor, lz4DecodeUntil, lz4DecompressBlock } from "../src/lz4-block.ts";
 import { lz4FrameDecode, lz4FrameEncode } from "../src/lz4-frame.ts";
 import { lz4, lz4Decode, lz4Encode, lz4Frame } from "../src/lz4.ts";
-import { xxh32 } from "../src/xxhash32.ts";
+import { xxh32 } from "../src/index.ts";
 import { equalBytes, fixture, flip, imageLike, loadFixtures, randomBytes, runs, throwsCode } from "./helpers.ts";
 
 await loadFixtures(["text.bin", "text.lz4", "text-linked.lz4"]);

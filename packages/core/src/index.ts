@@ -8,3 +8,5 @@ export * from "./dtypes.ts";
 export * from "./ndarray.ts";
 export * from "./keys.ts";
 export type * from "./source.ts";
+export { xxh32 } from "./xxhash32.ts";
+export * from "./sealed-json.ts";

@@ -10,8 +10,12 @@ export class MissingChunkError extends ShoalError {
   readonly key: string;
   readonly tensor: string;
   readonly index: number;
-  constructor(key: string, tensor: string, index: number, options?: ShoalErrorOptions) {
-    super("MissingChunkError", `[shoal] Deep Lake chunk ${JSON.stringify(key)} holding sample ${index} of tensor ${JSON.stringify(tensor)} is missing from the store`, options);
+  /** The chunk-id encoder that names the chunk: the missing chunk, or a damaged encoder naming one that never was. */
+  readonly namedBy: string | undefined;
+  constructor(key: string, tensor: string, index: number, options?: ShoalErrorOptions & { namedBy?: string }) {
+    const by = options?.namedBy === undefined ? "" : ` (named by ${JSON.stringify(options.namedBy)})`;
+    super("MissingChunkError", `[shoal] Deep Lake chunk ${JSON.stringify(key)} holding sample ${index} of tensor ${JSON.stringify(tensor)} is missing from the store${by}`, options);
+    this.namedBy = options?.namedBy;
     this.key = key;
     this.tensor = tensor;
     this.index = index;

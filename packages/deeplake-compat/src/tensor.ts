@@ -86,7 +86,7 @@ export class DeepLakeTensor implements TensorColumn {
     try {
       dtype = elementDType(meta);
     } catch (e) {
-      this.#dtypeError = new DeepLakeUnsupportedError("dtype", `tensor ${JSON.stringify(name)}`, `${JSON.stringify(meta.dtype)} has no shoal dtype`, { cause: e });
+      this.#dtypeError = new DeepLakeUnsupportedError("dtype", `tensor ${JSON.stringify(name)} (${commitPrefix(ctx.commitId)}${key}/tensor_meta.json)`, `${JSON.stringify(meta.dtype)} has no shoal dtype`, { cause: e });
     }
     const classNames = Array.isArray(info.class_names) && info.class_names.every((c) => typeof c === "string") ? (info.class_names as string[]) : undefined;
     this.meta = {
@@ -158,7 +158,7 @@ export class DeepLakeTensor implements TensorColumn {
     return this.#ctx.cache.get(key, async () => {
       const bytes = await this.#ctx.store.get(key, { signal });
       // Zero-byte chunk files come from truncated copies: as unreadable as absent ones.
-      if (!bytes || bytes.length === 0) throw new MissingChunkError(key, this.name, sample);
+      if (!bytes || bytes.length === 0) throw new MissingChunkError(key, this.name, sample, { namedBy: `${commitPrefix(this.#ctx.commitId)}${this.key}/chunks_index/unsharded` });
       return loadChunk(bytes, key, plan);
     });
   }

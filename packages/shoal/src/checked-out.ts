@@ -4,6 +4,7 @@
  * to dev. Advisory and unversioned: a torn or stale record (its branch deleted) falls back to the default branch.
  * @module
  */
+import { sealJson, unsealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 
 export const CHECKED_OUT_KEY = "checkout.json";
@@ -11,14 +12,11 @@ export const CHECKED_OUT_KEY = "checkout.json";
 export async function readCheckedOutBranch(store: Store, signal?: AbortSignal): Promise<string | undefined> {
   const bytes = await store.get(CHECKED_OUT_KEY, { signal });
   if (!bytes) return undefined;
-  try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as { branch?: unknown };
-    return typeof v.branch === "string" && v.branch !== "" ? v.branch : undefined;
-  } catch {
-    return undefined;
-  }
+  const r = unsealJson(bytes);
+  const branch = r.ok && typeof r.value === "object" && r.value !== null ? (r.value as { branch?: unknown }).branch : undefined;
+  return typeof branch === "string" && branch !== "" ? branch : undefined;
 }
 
 export async function rememberCheckedOutBranch(store: Store, branch: string, signal?: AbortSignal): Promise<void> {
-  await store.set(CHECKED_OUT_KEY, new TextEncoder().encode(JSON.stringify({ branch })), { signal });
+  await store.set(CHECKED_OUT_KEY, sealJson({ branch }), { signal });
 }

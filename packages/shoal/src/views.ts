@@ -3,8 +3,8 @@
  * `views/<id>.json`, optimized copies as standalone datasets under `views/<id>/data/`.
  * @module
  */
-import { InvalidArgumentError, PreconditionFailedError, isShoalError } from "@shoal/core";
-import type { DatasetEngine } from "@shoal/chunks";
+import { InvalidArgumentError, PreconditionFailedError, isShoalError, sealJson, unsealJson } from "@shoal/core";
+import { CorruptChunkError, type DatasetEngine } from "@shoal/chunks";
 import { type Store, withPrefix } from "@shoal/storage";
 import type { ReadOptions, TensorColumn, TensorSource, View, ViewRecord, ViewStore } from "@shoal/views";
 
@@ -57,8 +57,6 @@ export class MaxLengthSource implements TensorSource {
 }
 
 const VIEWS = "views/";
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function recordKey(id: string): string {
   if (typeof id !== "string" || id === "" || /[/\\\u0000]/.test(id)) throw new InvalidArgumentError(`[shoal] invalid view id ${JSON.stringify(id)}`);
@@ -84,13 +82,21 @@ export class StoreViewStore implements ViewStore {
   }
 
   async get(id: string, opts?: ReadOptions): Promise<ViewRecord | undefined> {
-    const bytes = await this.#store.get(recordKey(id), opts);
-    return bytes ? (JSON.parse(decoder.decode(bytes)) as ViewRecord) : undefined;
+    const key = recordKey(id);
+    const bytes = await this.#store.get(key, opts);
+    if (!bytes) return undefined;
+    const r = unsealJson(bytes);
+    if (!r.ok) throw new CorruptChunkError(key, 0, `saved view record: ${r.reason}`);
+    const v = r.value as Partial<ViewRecord> | null;
+    if (typeof v !== "object" || v === null || typeof v.id !== "string" || typeof v.index !== "object" || v.index === null) {
+      throw new CorruptChunkError(key, 0, "saved view record is malformed");
+    }
+    return v as ViewRecord;
   }
 
   async put(record: ViewRecord, opts?: ReadOptions & { ifNoneMatch?: boolean }): Promise<void> {
     const key = recordKey(record.id);
-    const bytes = encoder.encode(JSON.stringify(record));
+    const bytes = sealJson(record);
     if (opts?.ifNoneMatch && this.#store.capabilities.conditionalWrite === "none") {
       if (await this.#store.head(key, opts)) throw new PreconditionFailedError(key, "ifNoneMatch: * (key exists)");
       await this.#store.set(key, bytes, { signal: opts.signal });

@@ -4,7 +4,7 @@
  * by a process of this host that has exited, is taken over: a crashed writer blocks others for at most that long.
  * @module
  */
-import { PreconditionFailedError, isShoalError } from "@shoal/core";
+import { PreconditionFailedError, isShoalError, sealJson, unsealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import { DatasetLockedError } from "./errors.ts";
 
@@ -51,20 +51,17 @@ function holderDied(r: LockRecord): boolean {
 }
 
 function stamp(session: string): Uint8Array {
-  return enc.encode(JSON.stringify({ session, time: Date.now(), ...identity() } satisfies LockRecord));
+  return sealJson({ session, time: Date.now(), ...identity() } satisfies LockRecord);
 }
-
-const enc = new TextEncoder();
 
 function parse(bytes: Uint8Array | undefined): LockRecord | undefined {
   if (!bytes) return undefined;
-  try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as Partial<LockRecord>;
-    if (typeof v.session === "string" && typeof v.time === "number") {
-      return { session: v.session, time: v.time, ...(typeof v.pid === "number" && typeof v.host === "string" ? { pid: v.pid, host: v.host } : {}) };
-    }
-  } catch {
-    // A torn lock record counts as no lock: it cannot name a live holder.
+  const r = unsealJson(bytes);
+  // A torn or damaged lock record counts as no lock: it cannot name a live holder.
+  if (!r.ok || typeof r.value !== "object" || r.value === null) return undefined;
+  const v = r.value as Partial<LockRecord>;
+  if (typeof v.session === "string" && typeof v.time === "number") {
+    return { session: v.session, time: v.time, ...(typeof v.pid === "number" && typeof v.host === "string" ? { pid: v.pid, host: v.host } : {}) };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 // Saved views are pinned to their commit: a loaded view reads that commit's data through every read path
 // (tensor reads, column, query, dataloader, optimize), wherever HEAD has moved since, and refuses writes.
-import type { NDArray } from "@shoal/core";
+import { type NDArray, sealJson } from "@shoal/core";
 import { MemoryStore, withPrefix } from "@shoal/storage";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -162,7 +162,7 @@ test("a loaded view is read-only; sub-views of it are saved at its commit", asyn
 test("loadView of a view pinned to an unknown commit fails with a typed error", async () => {
   const { ds, store } = await savedAtA();
   const rec = JSON.parse(new TextDecoder().decode((await store.get("views/v.json"))!)) as Record<string, unknown>;
-  await store.set("views/bad.json", new TextEncoder().encode(JSON.stringify({ ...rec, id: "bad", commitId: "0".repeat(40) })));
+  await store.set("views/bad.json", sealJson({ ...rec, id: "bad", commitId: "0".repeat(40) }));
   const err = (await rejects(ds.loadView("bad"), "CheckoutError")) as Error;
   assert.ok(err.message.includes("0".repeat(40)), "names the commit");
   await assertReadsA(await ds.loadView("v"), "a failed load leaves others working");

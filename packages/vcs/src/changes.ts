@@ -56,7 +56,7 @@ export function isEmptyChangeSet(changes: ChangeSet | undefined): boolean {
   return true;
 }
 
-export function encodeChangeSet(changes: ChangeSet): unknown {
+export function encodeChangeSet(changes: ChangeSet): Record<string, unknown> {
   const tensors: Record<string, unknown> = {};
   for (const [name, t] of Object.entries(changes.tensors ?? {})) {
     const out: Record<string, unknown> = {};

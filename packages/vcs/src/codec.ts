@@ -4,21 +4,18 @@
  * so the records read the same on any platform.
  * @module
  */
+import { sealJson, unsealJson } from "@shoal/core";
 import { VersionControlError } from "./errors.ts";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
-export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+/** Version records are sealed with their checksum (FORMAT.md, Conventions): a flipped bit that still parses is caught. */
+export function encodeJson(value: object): Uint8Array {
+  return sealJson(value);
 }
 
 export function decodeJson(bytes: Uint8Array, key: string): unknown {
-  try {
-    return JSON.parse(decoder.decode(bytes));
-  } catch (cause) {
-    throw new VersionControlError(`[shoal] corrupt version record ${JSON.stringify(key)}: not valid UTF-8 JSON`, { cause });
-  }
+  const r = unsealJson(bytes);
+  if (!r.ok) throw new VersionControlError(`[shoal] corrupt version record ${JSON.stringify(key)}: ${r.reason}`);
+  return r.value;
 }
 
 function bytesToBase64(bytes: Uint8Array): string {

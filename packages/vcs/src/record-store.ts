@@ -114,7 +114,7 @@ export class RecordStore {
     const hint = hintRef(hintJson, branch);
     const hinted = hint?.seq;
     if (hinted !== undefined) {
-      // The hint is an overwritten cache with no checksum: only its seq is trusted, the ref itself is re-read (in
+      // The hint is an overwritten cache that may be stale: only its seq is trusted, the ref itself is re-read (in
       // parallel with the first probe, so resolving still costs one round trip).
       const [atHint, after] = await Promise.all([this.ref(branch, hinted, opts), this.ref(branch, hinted + 1, opts)]);
       if (atHint && !after) return atHint;
@@ -176,7 +176,7 @@ export class RecordStore {
     }
   }
 
-  async createOnly(key: string, value: unknown, opts?: Signal): Promise<void> {
+  async createOnly(key: string, value: object, opts?: Signal): Promise<void> {
     const bytes = encodeJson(value);
     if (this.store.capabilities.conditionalWrite === "none") {
       // Only reached while the caller's lock is held (see `write`), so check-then-set cannot race.

@@ -136,7 +136,7 @@ export class VersionControl {
     }
     if (!head) {
       if (branch !== "main") throw new CheckoutError(branch, `[shoal] open: branch ${JSON.stringify(branch)} does not exist`);
-      throw new VersionControlError(`[shoal] open: no version records under ${JSON.stringify(prefix)}; pass initialManifest to initialize`);
+      throw new VersionControlError(`[shoal] open: no version records under ${JSON.stringify(prefix)} (the main branch's marker ${JSON.stringify(records.keys.branch("main"))} is missing); pass initialManifest to initialize`);
     }
     return new VersionControl(records, head, opts.author ?? "anonymous");
   }

@@ -15,10 +15,10 @@ const flips = scale(3);
 const shoalKind = (k: string): string | null =>
   k.startsWith("locks/") ? null : k.replace(/[0-9a-f]{32}|[0-9a-f]{40}|first[0-9a-f]{35}|\d{10}/g, "*").replace(/^tensors\/[^/]+\//, "tensors/*/").replace(/^versions\/(refs|branches)\/[^/]+/, "versions/$1/*");
 
-// Objects with a checksum (FORMAT.md: chunks, index segments, change objects) must never read wrong, whatever the
-// damage. JSON records carry no checksum in format v1: a flipped bit that still parses (a digit of a timestamp, a
-// letter of a key) can change what they say, so for them only the structural damages are held to zero.
-const checksummed = (kind: string) => /^tensors\/\*\/(chunks|index|changes)\//.test(kind);
+// Deleting a branch marker is how a branch is deleted (FORMAT.md §7.6): the dataset without it is a valid one, in
+// which that branch no longer exists. Every other damage to every object must read right or fail typed: binary
+// objects carry xxh32 checksums, JSON records end with their xxh32 seal.
+const isBranchDeletion = (failure: string) => /^silent: delete of versions\/branches\/[^/]+\.json$/.test(failure);
 
 function explain(run: CorruptionRun): string {
   return [...run.byKind].map(([k, t]) => `${formatTally(k, t)}\n${t.failures.map((f) => `    ${f}`).join("\n")}`).join("\n");
@@ -31,11 +31,11 @@ test("shoal dataset: each kind of stored object, deleted, truncated, bit-flipped
   assert.ok([...run.byKind.keys()].some((k) => k.includes("chunks")) && run.byKind.size >= 10, `kinds: ${[...run.byKind.keys()]}`);
   assert.is(run.total.crash, 0, explain(run));
   for (const [kind, t] of run.byKind) {
-    const structural = t.failures.filter((f) => f.startsWith("silent") && !/flip bit/.test(f));
-    if (checksummed(kind)) assert.is(t.silent, 0, `${kind}: ${t.failures.join("\n")}`);
-    // Deleting a branch marker is how a branch is deleted (FORMAT.md §7.6): the dataset without it is a valid one.
-    else if (kind !== "versions/branches/*") assert.equal(structural, [], `${kind}: ${t.failures.join("\n")}`);
+    const wrong = t.failures.filter((f) => f.startsWith("silent") && !isBranchDeletion(f));
+    assert.equal(wrong, [], `${kind}: ${t.failures.join("\n")}`);
+    assert.is(t.silent, t.failures.filter(isBranchDeletion).length, `${kind}: every silent read is listed`);
   }
+  assert.is(run.total.unnamed, 0, `typed errors that do not name the damaged object:\n${explain(run)}`);
 });
 
 test("Deep Lake 3.x dataset: each stored file, deleted, truncated, bit-flipped: typed errors, never a crash", async () => {
