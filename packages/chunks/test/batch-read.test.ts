@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type NDArray, type TypedArray, isShoalError, ndarray } from "@shoal/core";
+import { type NDArray, type TypedArray, ndarray } from "@shoal/core";
 import { MemoryStore, listAll } from "@shoal/storage";
 import { DatasetEngine, type TensorEngine } from "../src/index.ts";
 import { CountingStore, noise } from "./helpers.ts";

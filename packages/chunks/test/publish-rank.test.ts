@@ -2,7 +2,7 @@
 // updates, and the rank of a tensor whose first samples are empty.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type NDArray, isShoalError, ndarray } from "@shoal/core";
+import { type NDArray, ndarray } from "@shoal/core";
 import { MemoryStore, type Store } from "@shoal/storage";
 import { DatasetEngine, keys } from "../src/index.ts";
 import { expectCode as rejects } from "@shoal/testing";

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type NDArray, isShoalError, ndarray } from "@shoal/core";
+import { type NDArray, ndarray } from "@shoal/core";
 import { MemoryStore, type Store, listAll } from "@shoal/storage";
 import { FileStore } from "@shoal/storage/fs";
 import { DatasetEngine, type TensorEngine } from "../src/index.ts";

@@ -8,8 +8,6 @@ import { keys } from "../src/layout.ts";
 import { noise, sandbox } from "./helpers.ts";
 import { expectCode as rejects } from "@shoal/testing";
 
-const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
-
 test("create, add, upload, finalize, get back the exact files", async () => {
   const sb = sandbox();
   try {

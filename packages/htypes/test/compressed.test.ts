@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { getSampleCodec } from "@shoal/codecs";
-import { isShoalError, ndarray } from "@shoal/core";
+import { ndarray } from "@shoal/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { normalizer } from "./normalize-helpers.ts";

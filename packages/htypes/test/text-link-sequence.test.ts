@@ -7,7 +7,7 @@ import { normalizer } from "./normalize-helpers.ts";
 import { decodePolygons, encodePolygons } from "../src/htypes/polygon.ts";
 import { link } from "../src/htypes/link.ts";
 import { checkJsonSchema, parseJsonSchema } from "../src/schema.ts";
-import type { CreateTensorOptions, NormalizedSample, SampleInput } from "../src/index.ts";
+import type { NormalizedSample, SampleInput } from "../src/index.ts";
 
 const ctx = { tensor: "docs", index: 3 };
 const { norm, rejects } = normalizer(ctx);

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type NDArray, type TensorColumn, type TensorSource, isShoalError } from "@shoal/core";
-import { MemoryStore, type Store } from "@shoal/storage";
+import type { Store } from "@shoal/storage";
 import { openDatasetEngine } from "@shoal/chunks";
 import { dataloader } from "../src/index.ts";
 import { engineDataset } from "./helpers/into.ts";

@@ -7,8 +7,8 @@ import { InvalidArgumentError, ReadOnlyModeError } from "@shoal/core";
 import type { SampleInput } from "@shoal/htypes";
 import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";
 import {
-  type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
-  IndexError, type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, filter as filterRows, indexLength, query as queryRows,
+  type FilterFunction, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
+  IndexError, type TensorColumn, View, type ViewEntry as ViewsEntry, type ViewRecord, decodeIndex, indexLength, query as queryRows,
   randomSplit as splitRows, sampleBy as sampleRows,
 } from "@shoal/views";
 import type { Transform } from "@shoal/compute";

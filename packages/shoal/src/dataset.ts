@@ -22,8 +22,8 @@ import { type Settings, writeSettings } from "./settings.ts";
 import { rememberCheckedOutBranch } from "./checked-out.ts";
 import { type SummaryRow, formatSummary } from "./summary.ts";
 import {
-  type FilterFunction, type FilterOptions, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
-  type TensorSource, View, type ViewHost, type ViewRecord, deleteView, filter as filterRows, getView, getViews,
+  type FilterFunction, type QueryOptions, type RandomSplitOptions, type SampleByOptions, type SaveViewOptions,
+  type TensorSource, View, type ViewHost, type ViewRecord, deleteView, getView, getViews,
   loadView, query as queryRows, randomSplit as splitRows, sampleBy as sampleRows, saveView,
 } from "@shoal/views";
 import { type DataLoader, type DataLoaderOptions, dataloader } from "@shoal/loader";

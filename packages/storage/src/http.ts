@@ -3,7 +3,6 @@
  * @module
  */
 import { ReadOnlyModeError, StorageError, UnsupportedError, assertKey, assertPrefix } from "@shoal/core";
-import { resolveRange } from "./range.ts";
 import { bytesForRange, emptyRange, rangeHeader, validateRange } from "./remote-range.ts";
 import { AttemptFailure, isRetryableStatus, readBody, resolveRetryOptions, withRetries } from "./request.ts";
 import type { ResolvedRetryOptions, RetryOptions } from "./request.ts";

@@ -7,7 +7,6 @@ import { InvalidArgumentError, PreconditionFailedError, StorageError, Unsupporte
 import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { resolveRange } from "./range.ts";
 import { bytesForRange, emptyRange, rangeHeader, validateRange } from "./remote-range.ts";
 import { AttemptFailure, isRetryableStatus, readBody, resolveRetryOptions, withRetries } from "./request.ts";
 import type { ResolvedRetryOptions, RetryOptions } from "./request.ts";

@@ -76,7 +76,8 @@ export class LockRequiredError extends VersionControlError {
   constructor(what: string) {
     super(
       `[shoal] ${what}: this store does not enforce conditional writes (capabilities.conditionalWrite is "none"), ` +
-        `so two writers could overwrite each other's commits; open with { lock: { acquire, release } } to write safely`,
+        `so two writers could overwrite each other's commits; pass a commit lock ({ acquire, release }) to write safely: ` +
+        `{ commitLock } to load()/empty(), { lock } to VersionControl.open`,
       { code: "LockRequiredError" },
     );
   }
