@@ -4,7 +4,7 @@
  * @module
  */
 import type { DType, NDArray, TensorSource } from "@shoal/core";
-import { InvalidArgumentError, ReadOnlyModeError, UnsupportedError, isDType } from "@shoal/core";
+import { InvalidArgumentError, ReadOnlyModeError, UnsupportedError, isDType, sealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
 import type { SealedChunk } from "./chunk-builder.ts";
 import type { ChunkHeader, Encoding } from "./chunk-format.ts";
@@ -15,7 +15,7 @@ import { ByteLru } from "./lru.ts";
 import type { EngineSample } from "./sample.ts";
 import {
   type DatasetMarker, FORMAT_VERSION, type Manifest, type ManifestTensor, type RefRecord, type TensorMeta,
-  assertBranchName, decodeJson, encodeJson, keys, parseManifest, parseTensorMeta, publishRef, resolveHead,
+  assertBranchName, decodeJson, keys, parseManifest, parseTensorMeta, publishRef, resolveHead,
 } from "./state.ts";
 import { type ExtendOptions, TensorEngine } from "./tensor.ts";
 import { xxh32 } from "@shoal/codecs";
@@ -163,7 +163,7 @@ export class DatasetEngine implements TensorSource {
       throw new InvalidArgumentError("[shoal] a dataset already exists in this store (pass overwrite: true to replace it)");
     }
     const marker: DatasetMarker = { format: "shoal", formatVersion: FORMAT_VERSION, created: new Date().toISOString(), defaultBranch: opts.branch ?? "main" };
-    await store.set(keys.marker, encodeJson(marker), { ifNoneMatch: store.capabilities.conditionalWrite === "none" ? undefined : "*", signal: opts.signal });
+    await store.set(keys.marker, sealJson(marker), { ifNoneMatch: store.capabilities.conditionalWrite === "none" ? undefined : "*", signal: opts.signal });
     const publish = opts.publish ?? true;
     const ds = new DatasetEngine(store, { ...opts, readOnly: false }, publish);
     await ds.flush({ force: true, message: "create", publish, signal: opts.signal });
@@ -449,7 +449,7 @@ export class DatasetEngine implements TensorSource {
       formatVersion: FORMAT_VERSION, id: randomHex(), parent: this.#manifest?.id ?? null, time: new Date().toISOString(), ...draft,
     };
     // A random 128-bit id cannot collide: a plain write (create-only costs a link+unlink on files, a header check on S3).
-    await this.store.set(keys.manifest(manifest.id), encodeJson(manifest), { signal });
+    await this.store.set(keys.manifest(manifest.id), sealJson(manifest), { signal });
     let ref: RefRecord | undefined;
     if (publish) {
       const seq = (this.#head?.seq ?? 0) + 1;

@@ -93,10 +93,6 @@ export const keys = {
 };
 
 /** Every JSON record is sealed with its checksum (FORMAT.md, Conventions): a flipped bit that still parses is caught. */
-export function encodeJson(value: object): Uint8Array {
-  return sealJson(value);
-}
-
 export function decodeJson(bytes: Uint8Array, key: string): unknown {
   const r = unsealJson(bytes);
   if (!r.ok) throw new CorruptChunkError(key, 0, r.reason);
@@ -112,7 +108,7 @@ export function emptyChanges(created: boolean, addedFrom: number): TensorChanges
 }
 
 export function serializeManifest(m: Manifest): Uint8Array {
-  return encodeJson(m);
+  return sealJson(m);
 }
 
 /** Parses and shape-checks a manifest; CorruptChunkError names the key and the first bad field. */
@@ -208,7 +204,7 @@ export async function resolveHead(store: Store, branch: string, opts?: { signal?
 export async function publishRef(store: Store, branch: string, ref: RefRecord, opts?: { signal?: AbortSignal }): Promise<void> {
   assertBranchName(branch);
   try {
-    await store.set(keys.ref(branch, ref.seq), encodeJson(ref), { ifNoneMatch: "*", signal: opts?.signal });
+    await store.set(keys.ref(branch, ref.seq), sealJson(ref), { ifNoneMatch: "*", signal: opts?.signal });
   } catch (e) {
     if (e instanceof PreconditionFailedError) {
       throw new PreconditionFailedError(keys.ref(branch, ref.seq), `another writer published branch ${JSON.stringify(branch)} state ${ref.seq} first; reload and retry`, { cause: e });
@@ -216,7 +212,7 @@ export async function publishRef(store: Store, branch: string, ref: RefRecord, o
     throw e;
   }
   try {
-    await store.set(keys.hint(branch), encodeJson({ seq: ref.seq }), { signal: opts?.signal });
+    await store.set(keys.hint(branch), sealJson({ seq: ref.seq }), { signal: opts?.signal });
   } catch {
     // The hint is an optimisation; readers fall back to probing.
   }

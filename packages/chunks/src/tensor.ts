@@ -5,7 +5,7 @@
  */
 import type { ColumnMeta, DType, NDArray, ReadIntoOptions, ReadOptions, SampleValue, StoredBytes, TensorColumn, TypedArray } from "@shoal/core";
 import {
-  DtypeError, InvalidArgumentError, ShapeError, UnsupportedError, allocTyped, bytesOf, dtypeInfo, equalShapes, ndarray, shapeSize, viewAs,
+  DtypeError, InvalidArgumentError, ShapeError, UnsupportedError, allocTyped, bytesOf, dtypeInfo, equalShapes, ndarray, sealJson, shapeSize, viewAs,
 } from "@shoal/core";
 import { type BuilderSpec, ChunkBuilder } from "./chunk-builder.ts";
 import { type ChunkHeader, groupOf, parseHeader, sampleRange, sampleShape } from "./chunk-format.ts";
@@ -18,7 +18,7 @@ import { CorruptChunkError, MissingChunkError, SampleIndexError, SampleShapeErro
 import { randomHex } from "./ids.ts";
 import { type IndexRow, type TileLayout, decodeIndexSegment, encodeIndexSegment } from "./index-format.ts";
 import { type EngineSample, type PrepareContext, type Stored, decodeStored, encodeRaw, isEmptySample, prepareSample } from "./sample.ts";
-import { type ManifestTensor, type TensorChanges, type TensorMeta, emptyChanges, encodeJson, keys } from "./state.ts";
+import { type ManifestTensor, type TensorChanges, type TensorMeta, emptyChanges, keys } from "./state.ts";
 import { copyBox, extractBox, gridOf, tileBox, tileShapeFor } from "./tiles.ts";
 import { SharedLoads } from "./shared-loads.ts";
 import { planDirectReads } from "./direct-reads.ts";
@@ -1263,7 +1263,7 @@ export class TensorEngine implements TensorColumn {
       const id = randomHex();
       // Metas, index segments and change sets are named by random 128-bit ids, which cannot collide: plain writes, no
       // create-only checks (which cost FileStore a link and an unlink, and are unsupported on some S3 gateways).
-      await store.set(keys.meta(this.key, id), encodeJson(this.tensorMeta), { signal });
+      await store.set(keys.meta(this.key, id), sealJson(this.tensorMeta), { signal });
       this.#metaId = id;
     }
     if (this.#rows) {

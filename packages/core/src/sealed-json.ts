@@ -33,14 +33,11 @@ export function sealJson(value: object): Uint8Array {
     record = rest;
   }
   const text = JSON.stringify(record);
-  const body = encoder.encode(text.length > 2 ? `${text.slice(0, -1)},` : "{");
-  const out = new Uint8Array(body.length + SEAL_LENGTH);
-  out.set(body);
-  out.set(SEAL_HEAD, body.length);
-  const hex = xxh32(body).toString(16).padStart(8, "0");
-  for (let i = 0; i < 8; i++) out[body.length + SEAL_HEAD.length + i] = hex.charCodeAt(i);
-  out[out.length - 2] = QUOTE;
-  out[out.length - 1] = CLOSE;
+  // Encoded once with placeholder digits, which are then overwritten in place with the checksum of what precedes.
+  const out = encoder.encode(`${text.length > 2 ? `${text.slice(0, -1)},` : "{"}"${JSON_SEAL_FIELD}":"00000000"}`);
+  const at = out.length - SEAL_LENGTH;
+  const hex = xxh32(out.subarray(0, at)).toString(16).padStart(8, "0");
+  for (let i = 0; i < 8; i++) out[at + SEAL_HEAD.length + i] = hex.charCodeAt(i);
   return out;
 }
 

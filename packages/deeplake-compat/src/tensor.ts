@@ -108,11 +108,16 @@ export class DeepLakeTensor implements TensorColumn {
 
   // ---------- index and chunks ----------
 
+  /** The chunk-id encoder of this tensor at the open commit: what errors about chunk lookup point at. */
+  get #indexKey(): string {
+    return `${commitPrefix(this.#ctx.commitId)}${this.key}/chunks_index/unsharded`;
+  }
+
   #loadIndex(signal?: AbortSignal): Promise<Index> {
     if (!this.#index) {
       const p = (async (): Promise<Index> => {
         const prefix = `${commitPrefix(this.#ctx.commitId)}${this.key}`;
-        const idKey = `${prefix}/chunks_index/unsharded`;
+        const idKey = this.#indexKey;
         const tileKey = `${prefix}/tiles_index/unsharded`;
         const [idBytes, tileBytes] = await Promise.all([this.#ctx.store.get(idKey, { signal }), this.#ctx.store.get(tileKey, { signal })]);
         if (!idBytes) {
@@ -147,7 +152,7 @@ export class DeepLakeTensor implements TensorColumn {
     this.#check(index);
     const idx = await this.#loadIndex(signal);
     const at = locateSample(idx.ids, index);
-    if (!at) throw new DeepLakeFormatError(`${this.key}/chunks_index/unsharded`, `no chunk holds sample ${index}`);
+    if (!at) throw new DeepLakeFormatError(this.#indexKey, `no chunk holds sample ${index}`);
     return { idx, at };
   }
 
@@ -158,7 +163,7 @@ export class DeepLakeTensor implements TensorColumn {
     return this.#ctx.cache.get(key, async () => {
       const bytes = await this.#ctx.store.get(key, { signal });
       // Zero-byte chunk files come from truncated copies: as unreadable as absent ones.
-      if (!bytes || bytes.length === 0) throw new MissingChunkError(key, this.name, sample, { namedBy: `${commitPrefix(this.#ctx.commitId)}${this.key}/chunks_index/unsharded` });
+      if (!bytes || bytes.length === 0) throw new MissingChunkError(key, this.name, sample, { namedBy: this.#indexKey });
       return loadChunk(bytes, key, plan);
     });
   }
@@ -386,7 +391,7 @@ export class DeepLakeTensor implements TensorColumn {
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
       const row = searchLast(last, 1, rows, i);
-      if (row >= rows) throw new DeepLakeFormatError(`${this.key}/chunks_index/unsharded`, `no chunk holds sample ${i}`);
+      if (row >= rows) throw new DeepLakeFormatError(this.#indexKey, `no chunk holds sample ${i}`);
       let g = row === prevRow ? prevGroup : groups.get(row);
       if (!g) groups.set(row, (g = { ks: [], locals: [] }));
       g.ks.push(k);
@@ -488,7 +493,7 @@ export class DeepLakeTensor implements TensorColumn {
     if (plan.dtype === undefined) throw new DeepLakeUnsupportedError("tiling", `tensor ${JSON.stringify(this.name)}`, "tiled text samples");
     const grid = tileGrid(layout);
     const tiles = shapeSize(grid);
-    if (tiles !== at.count) throw new DeepLakeFormatError(`${this.key}/chunks_index/unsharded`, `sample ${index} has ${at.count} tile chunks, its ${grid.join("×")} tile grid needs ${tiles}`);
+    if (tiles !== at.count) throw new DeepLakeFormatError(this.#indexKey, `sample ${index} has ${at.count} tile chunks, its ${grid.join("×")} tile grid needs ${tiles}`);
     const out = allocTyped(plan.dtype, shapeSize(layout.sampleShape)) as TypedArray;
     const d = grid.length;
     const coords = new Array<number>(d).fill(0);

@@ -9,4 +9,4 @@ export * from "./index.ts";
 export { redisQueue, type RedisQueueOptions } from "./producer.ts";
 export { startWorker, type RunningWorker, type WorkerOptions } from "./worker.ts";
 export { redisCommitLock, type RedisCommitLockOptions } from "./lock.ts";
-export { installedVersion } from "./version-node.ts";
+export { installedVersion } from "./node-version.ts";

@@ -14,7 +14,7 @@ import { QueueInputError, TaskFailedError, VersionMismatchError } from "./errors
 import { assertJsonSamples } from "./inputs.ts";
 import { type StorageSettings, type TaskData, type TaskOutcome, DEFAULT_QUEUE_NAME, VERSION_MISMATCH } from "./protocol.ts";
 import { credsFor, deletePrefix, readRows, stagingRoot } from "./staging.ts";
-import { installedVersion } from "./version-node.ts";
+import { installedVersion } from "./node-version.ts";
 
 export interface RedisQueueOptions {
   /** Queue name shared with the workers (default "shoal-compute"). */

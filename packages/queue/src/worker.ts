@@ -12,8 +12,7 @@ import { assertReachable, connectionOptions, redact } from "./connection.ts";
 import { redisCommitLock } from "./lock.ts";
 import { type TaskData, type TaskOutcome, DEFAULT_QUEUE_NAME, VERSION_MISMATCH } from "./protocol.ts";
 import { credsFor } from "./staging.ts";
-import { installedVersion } from "./version-node.ts";
-
+import { installedVersion } from "./node-version.ts";
 
 export interface WorkerOptions {
   /** `redis://host:6379` */

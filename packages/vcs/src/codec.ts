@@ -4,14 +4,10 @@
  * so the records read the same on any platform.
  * @module
  */
-import { sealJson, unsealJson } from "@shoal/core";
+import { unsealJson } from "@shoal/core";
 import { VersionControlError } from "./errors.ts";
 
 /** Version records are sealed with their checksum (FORMAT.md, Conventions): a flipped bit that still parses is caught. */
-export function encodeJson(value: object): Uint8Array {
-  return sealJson(value);
-}
-
 export function decodeJson(bytes: Uint8Array, key: string): unknown {
   const r = unsealJson(bytes);
   if (!r.ok) throw new VersionControlError(`[shoal] corrupt version record ${JSON.stringify(key)}: ${r.reason}`);

@@ -4,9 +4,9 @@
  * existence check and the write cannot interleave with another writer.
  * @module
  */
-import { PreconditionFailedError, ReadOnlyModeError, isShoalError } from "@shoal/core";
+import { PreconditionFailedError, ReadOnlyModeError, isShoalError, sealJson } from "@shoal/core";
 import type { Store } from "@shoal/storage";
-import { decodeJson, encodeJson } from "./codec.ts";
+import { decodeJson } from "./codec.ts";
 import { decodeChangeSet, encodeChangeSet, isEmptyChangeSet, type ChangeSet } from "./changes.ts";
 import { ConcurrentWriteError, LockRequiredError, VersionControlError } from "./errors.ts";
 import {
@@ -169,7 +169,7 @@ export class RecordStore {
 
   async writeHint(record: RefRecord, opts?: Signal): Promise<void> {
     try {
-      await this.store.set(this.keys.hint(record.branch), encodeJson(record), { signal: opts?.signal });
+      await this.store.set(this.keys.hint(record.branch), sealJson(record), { signal: opts?.signal });
     } catch (e) {
       // The ref is already published; a stale or missing hint only costs readers a probe or a listing.
       if (opts?.signal?.aborted) throw e;
@@ -177,7 +177,7 @@ export class RecordStore {
   }
 
   async createOnly(key: string, value: object, opts?: Signal): Promise<void> {
-    const bytes = encodeJson(value);
+    const bytes = sealJson(value);
     if (this.store.capabilities.conditionalWrite === "none") {
       // Only reached while the caller's lock is held (see `write`), so check-then-set cannot race.
       if ((await this.store.head(key, opts)) !== undefined) throw new PreconditionFailedError(key, "ifNoneMatch: * (key exists, checked under lock)");
